@@ -1,0 +1,389 @@
+"""The consistency engine: where authors disagree, and where the arithmetic does not add up.
+
+Everything is driven by the data's keys (indicator, entity, period), never by
+indicator names. Rows are grouped by key once, so the work grows with the number
+of observations times the (small) number of figures stated for one key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .dataset import Dataset
+from .intervals import (
+    APPROX_TOLERANCE,
+    INF,
+    Interval,
+    apply_change,
+    format_interval,
+    format_number,
+    percent_change,
+    stated_interval,
+    undo_change,
+    within_domain,
+)
+from .schema import (
+    UNIT_RULES,
+    EditorialFlag,
+    Flag,
+    Indicator,
+    Measure,
+    Observation,
+    Qualifier,
+    Severity,
+    Source,
+    Unit,
+)
+
+SEVERITY_ORDER = {Severity.conflict: 0, Severity.warning: 1, Severity.info: 2}
+
+Key = tuple[str, str, str]  # indicator_id, entity, period
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    approx_tolerance: float = APPROX_TOLERANCE
+
+
+@dataclass(frozen=True)
+class ImpliedValue:
+    """A level no one states but a change or multiple plus a stated level implies."""
+
+    indicator_id: str
+    entity: str
+    period: str
+    interval: Interval
+    from_obs: tuple[str, str]  # (the change or multiple, the stated level)
+    source_ids: tuple[str, ...]
+    explanation: str
+
+
+@dataclass
+class CheckResult:
+    flags: list[Flag] = field(default_factory=list)
+    implied: list[ImpliedValue] = field(default_factory=list)
+
+    def for_obs(self, obs_id: str) -> list[Flag]:
+        return [f for f in self.flags if obs_id in f.obs_ids]
+
+
+def check(dataset: Dataset, settings: CheckSettings = CheckSettings()) -> list[Flag]:
+    return run_checks(dataset, settings).flags
+
+
+def run_checks(dataset: Dataset, settings: CheckSettings = CheckSettings()) -> CheckResult:
+    return _Engine(dataset, settings).run()
+
+
+def filter_by_severity(flags: Iterable[Flag], at_least: Severity | str) -> list[Flag]:
+    limit = SEVERITY_ORDER[Severity(at_least)]
+    return [f for f in flags if SEVERITY_ORDER[f.severity] <= limit]
+
+
+def flag_id(kind: str, obs_ids: Sequence[str]) -> str:
+    """Stable across runs and revisions: the kind and the observations in their roles."""
+    digest = hashlib.sha1("|".join(obs_ids).encode()).hexdigest()[:10]
+    return f"{kind}-{digest}"
+
+
+class _Engine:
+    def __init__(self, dataset: Dataset, settings: CheckSettings) -> None:
+        self.ds = dataset
+        self.settings = settings
+        self.obs: list[Observation] = list(dataset.rows("observations"))  # type: ignore[arg-type]
+        self.indicators: dict[str, Indicator] = dataset.by_id["indicators"]  # type: ignore[assignment]
+        self.sources: dict[str, Source] = dataset.by_id["sources"]  # type: ignore[assignment]
+        self.interval = {o.obs_id: self._interval(o) for o in self.obs}
+        self.levels: dict[Key, list[Observation]] = defaultdict(list)
+        self.targets: dict[Key, list[Observation]] = defaultdict(list)
+        self.relative: list[Observation] = []
+        for o in self.obs:
+            if o.measure is Measure.level:
+                self.levels[o.key()].append(o)
+            elif o.measure is Measure.target:
+                self.targets[o.key()].append(o)
+            else:
+                self.relative.append(o)
+        self.result = CheckResult()
+
+    def run(self) -> CheckResult:
+        self._same_figure()
+        self._relative()
+        self._targets()
+        self._editorial()
+        self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
+        return self.result
+
+    # ----------------------------------------------------------------- helpers
+
+    def _interval(self, o: Observation) -> Interval:
+        raw = stated_interval(o.value, o.qualifier, o.low, o.high, self.settings.approx_tolerance)
+        if o.measure in (Measure.level, Measure.target) and o.indicator_id in self.indicators:
+            rule = UNIT_RULES[self.indicators[o.indicator_id].unit]
+            lo = float(rule.minimum) if rule.minimum is not None else None
+            hi = float(rule.maximum) if rule.maximum is not None else None
+            return within_domain(raw, lo, hi)
+        if o.measure is Measure.change_pct:
+            return within_domain(raw, -100.0, None)
+        if o.measure is Measure.multiple:
+            return within_domain(raw, 0.0, None)
+        return raw
+
+    def _unit(self, indicator_id: str) -> Unit | None:
+        ind = self.indicators.get(indicator_id)
+        return ind.unit if ind else None
+
+    def _name(self, indicator_id: str) -> str:
+        ind = self.indicators.get(indicator_id)
+        return ind.name if ind else indicator_id
+
+    def who(self, o: Observation) -> str:
+        s = self.sources.get(o.source_id)
+        if s is None:
+            return o.source_id
+        writer = s.article_author.split()[-1]
+        return f"{s.claimed_by} (cited by {writer})" if s.claimed_by else s.article_author
+
+    def claimant(self, o: Observation) -> str:
+        s = self.sources.get(o.source_id)
+        return (s.claimed_by or s.article_author) if s else o.source_id
+
+    def figure(self, o: Observation) -> str:
+        """The figure as a briefer would say it: '$69bn', 'about 1,000', 'a 28% decrease'."""
+        if o.measure is Measure.change_pct:
+            assert o.value is not None or o.qualifier is Qualifier.range
+            if o.qualifier is Qualifier.range:
+                return f"a change of {o.low}% to {o.high}%"
+            word = "decrease" if o.value < 0 else "increase"
+            return f"{_QUALIFIER_WORDS[o.qualifier]}a {abs(o.value)}% {word}"
+        if o.measure is Measure.multiple:
+            amount = f"{o.low}–{o.high}" if o.qualifier is Qualifier.range else str(o.value)
+            return f"{_QUALIFIER_WORDS[o.qualifier]}{amount} times"
+        unit = self._unit(o.indicator_id)
+        if o.qualifier is Qualifier.range:
+            return f"{_with_unit(str(o.low), unit, bare=True)}–{_with_unit(str(o.high), unit)}"
+        return _QUALIFIER_WORDS[o.qualifier] + _with_unit(_grouped(str(o.value)), unit)
+
+    def amount(self, interval: Interval, indicator_id: str) -> str:
+        """'$87.59bn to $90.21bn', 'more than 11.2%': an interval in words."""
+        unit = self._unit(indicator_id)
+        lo, hi = format_number(interval.lo), format_number(interval.hi)
+        if interval.bounded:
+            return f"{_with_unit(lo, unit)} to {_with_unit(hi, unit)}"
+        if interval.lo == -INF and interval.hi == INF:
+            return "any value"
+        if interval.hi == INF:
+            return ("more than " if interval.lo_open else "at least ") + _with_unit(lo, unit)
+        return ("less than " if interval.hi_open else "at most ") + _with_unit(hi, unit)
+
+    def describe(self, o: Observation) -> str:
+        return f"{self.who(o)} gives {self.figure(o)}"
+
+    def subject(self, key: Key) -> str:
+        indicator_id, entity, period = key
+        name = self._name(indicator_id)
+        return f"{name} ({period})" if entity in name else f"{name} ({entity}, {period})"
+
+    def source_ids(self, *obs: Observation) -> tuple[str, ...]:
+        return tuple(sorted({o.source_id for o in obs}))
+
+    def add(self, kind: str, severity: Severity, obs: Sequence[Observation], title: str, explanation: str, numbers: dict) -> None:
+        ids = tuple(o.obs_id for o in obs)
+        self.result.flags.append(
+            Flag(
+                id=flag_id(kind, ids), kind=kind, severity=severity, title=title, explanation=explanation,
+                obs_ids=ids, source_ids=self.source_ids(*obs), numbers=numbers,
+            )
+        )
+
+    # ----------------------------------------------------------------- kinds
+
+    def _same_figure(self) -> None:
+        """value_conflict for disjoint intervals; corroborated where independent sources agree."""
+        groups: dict[tuple, list[Observation]] = defaultdict(list)
+        for o in self.obs:
+            base = o.base_key() if o.measure in (Measure.change_pct, Measure.multiple) else None
+            groups[(o.key(), o.measure, base)].append(o)
+        for (key, measure, _), rows in groups.items():
+            if len(rows) < 2:
+                continue
+            ordered = sorted(rows, key=lambda o: (self.interval[o.obs_id].lo, o.obs_id))
+            for i, a in enumerate(ordered):
+                ia = self.interval[a.obs_id]
+                for b in ordered[i + 1 :]:
+                    ib = self.interval[b.obs_id]
+                    if ia.overlaps(ib):
+                        continue
+                    high, low = (b, a)  # ordered by lower end: b lies above a
+                    what = self.subject(key) if measure is Measure.level else f"{measure.value} of {self.subject(key)}"
+                    self.add(
+                        "value_conflict", Severity.conflict, (high, low),
+                        f"{self.claimant(high)} and {self.claimant(low)} disagree on {what}",
+                        f"{self.describe(high)} for {what}; {self.describe(low)}: "
+                        f"the intervals {self.interval[high.obs_id]} and {self.interval[low.obs_id]} do not overlap.",
+                        {"intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (high, low)},
+                         "gap": round(ia.gap(ib), 4)},
+                    )
+            self._corroborated(key, measure, ordered)
+
+    def _corroborated(self, key: Key, measure: Measure, ordered: list[Observation]) -> None:
+        cluster: list[Observation] = []
+        common: Interval | None = None
+        for o in ordered + [None]:  # type: ignore[list-item]
+            joined = common.intersect(self.interval[o.obs_id]) if (o is not None and common is not None) else None
+            if o is not None and (common is None or joined is not None):
+                cluster.append(o)
+                common = joined if joined is not None else self.interval[o.obs_id]
+                continue
+            claimants = {self.claimant(c) for c in cluster}
+            if len(claimants) >= 2:
+                what = self.subject(key) if measure is Measure.level else f"{measure.value} of {self.subject(key)}"
+                self.add(
+                    "corroborated", Severity.info, cluster,
+                    f"{len(claimants)} sources agree on {what}",
+                    "; ".join(self.describe(c) for c in cluster) + f": all allow {common}.",
+                    {"intervals": {c.obs_id: self.interval[c.obs_id].as_list() for c in cluster},
+                     "common": common.as_list() if common else None},
+                )
+            cluster = [o] if o is not None else []
+            common = self.interval[o.obs_id] if o is not None else None
+
+    def _relative(self) -> None:
+        """change_mismatch and implied_value, from every change or multiple and the stated levels."""
+        for c in self.relative:
+            ic = self.interval[c.obs_id]
+            forward, backward = _transforms(c.measure, ic)
+            at_key, at_base = self.levels.get(c.key(), []), self.levels.get(c.base_key(), [])
+            for new in at_key:
+                for old in at_base:
+                    computed = _relation(c.measure, self.interval[new.obs_id], self.interval[old.obs_id])
+                    if computed.overlaps(ic):
+                        continue
+                    stated_as = "change" if c.measure is Measure.change_pct else "multiple"
+                    self.add(
+                        "change_mismatch", Severity.conflict, (c, new, old),
+                        f"{_capital(self.figure(c))} ({self.claimant(c)}) does not match "
+                        f"{self.figure(old)} → {self.figure(new)}",
+                        f"{self.describe(c)} for {self.subject(c.key())} against {self.subject(c.base_key())}; "
+                        f"{self.describe(old)} for {old.period} and {self.describe(new)} for {new.period}, "
+                        f"a {stated_as} of {_relative_text(c.measure, computed)}, "
+                        f"outside the stated {_relative_text(c.measure, ic)}.",
+                        {"stated": ic.as_list(), "computed": computed.as_list(),
+                         "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (new, old)}},
+                    )
+            for known, target_key, transform, clash_with in (
+                (at_base, c.key(), forward, at_key),
+                (at_key, c.base_key(), backward, at_base),
+            ):
+                for level in known:
+                    implied = transform(self.interval[level.obs_id])
+                    self._implied(c, level, target_key, implied, clash_with)
+
+    def _implied(self, c: Observation, level: Observation, key: Key, implied: Interval, stated: list[Observation]) -> None:
+        indicator_id, entity, period = key
+        because = f"{self.describe(level)} for {self.subject(level.key())} and {self.describe(c)}"
+        self.result.implied.append(
+            ImpliedValue(indicator_id, entity, period, implied, (c.obs_id, level.obs_id), self.source_ids(c, level),
+                         f"{because}, which implies {self.amount(implied, indicator_id)} for {self.subject(key)}.")
+        )
+        for s in stated:
+            if implied.overlaps(self.interval[s.obs_id]):
+                continue
+            self.add(
+                "implied_value", Severity.conflict, (c, level, s),
+                f"{self.subject(key)} implied by {self.claimant(c)} clashes with {self.claimant(s)}",
+                f"{because}: together they imply {self.amount(implied, indicator_id)} for {self.subject(key)}, "
+                f"but {self.describe(s)} ({self.interval[s.obs_id]}).",
+                {"implied": implied.as_list(), "stated": self.interval[s.obs_id].as_list(),
+                 "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (c, level)}},
+            )
+
+    def _targets(self) -> None:
+        for key, targets in self.targets.items():
+            for t in targets:
+                it = self.interval[t.obs_id]
+                for outcome in self.levels.get(key, []):
+                    io = self.interval[outcome.obs_id]
+                    if io.overlaps(it) or io.lo > it.hi:
+                        verdict, severity, numbers = "met", Severity.info, {}
+                        tail = f"the outcome {io} reaches the target {it}."
+                    else:
+                        short = Interval(it.lo - io.hi, it.hi - io.lo)
+                        share = short / it if it.lo > 0 else Interval.everything()
+                        verdict, severity = "missed", Severity.warning
+                        pct = share.scale(100.0)
+                        tail = (f"short by {self.amount(short, key[0])}"
+                                + (f" ({format_number(pct.lo)}% to {format_number(pct.hi)}% of the target)."
+                                   if share.bounded else "."))
+                        numbers = {"shortfall": short.as_list(), "shortfall_pct": share.scale(100.0).as_list()}
+                    self.add(
+                        "target_outcome", severity, (t, outcome),
+                        f"Target {verdict}: {self.subject(key)}",
+                        f"{self.describe(t)} as the target for {self.subject(key)}; {self.describe(outcome)}: {tail}",
+                        {"target": it.as_list(), "outcome": io.as_list(), **numbers},
+                    )
+
+    def _editorial(self) -> None:
+        for row in self.ds.rows("flags"):
+            assert isinstance(row, EditorialFlag)
+            obs = [self.ds.observation(i) for i in row.obs_ids if i in self.ds.by_id["observations"]]
+            sources = set(self.source_ids(*obs)) | ({row.source_id} if row.source_id else set())
+            self.result.flags.append(
+                Flag(id=f"editorial-{row.flag_id}", kind="editorial", severity=row.severity, title=row.title,
+                     explanation=row.explanation, obs_ids=tuple(row.obs_ids), source_ids=tuple(sorted(sources)),
+                     numbers={})
+            )
+
+
+# --------------------------------------------------------------------------- arithmetic by measure
+
+def _relation(measure: Measure, new: Interval, old: Interval) -> Interval:
+    return percent_change(new, old) if measure is Measure.change_pct else new / old
+
+
+def _transforms(measure: Measure, stated: Interval):
+    """(base level -> level, level -> base level) for a change or a multiple."""
+    if measure is Measure.change_pct:
+        return (lambda old: apply_change(old, stated)), (lambda new: undo_change(new, stated))
+    return (lambda old: old * stated), (lambda new: new / stated)
+
+
+def _relative_text(measure: Measure, interval: Interval) -> str:
+    return f"{format_interval(interval)}%" if measure is Measure.change_pct else f"{format_interval(interval)} times"
+
+
+# --------------------------------------------------------------------------- words
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+_QUALIFIER_WORDS = {
+    Qualifier.exact: "", Qualifier.approx: "about ", Qualifier.more_than: "more than ",
+    Qualifier.at_least: "at least ", Qualifier.less_than: "less than ", Qualifier.at_most: "at most ",
+    Qualifier.range: "",
+}
+
+
+def _grouped(text: str) -> str:
+    whole, _, frac = text.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = f"{int(whole.lstrip('-')):,}"
+    return sign + digits + (f".{frac}" if frac else "")
+
+
+def _with_unit(number: str, unit: Unit | None, bare: bool = False) -> str:
+    if unit is Unit.usd_bn:
+        return number if bare else f"${number}bn"
+    if unit is Unit.percent:
+        return number if bare else f"{number}%"
+    if unit is Unit.rank:
+        return number if bare else f"rank {number}"
+    if unit is None or unit is Unit.count:
+        return number
+    return number if bare else f"{number} {UNIT_RULES[unit].label}"
+
+

@@ -1,0 +1,447 @@
+"""Read the interchange CSVs into a validated Dataset, or say precisely what is wrong.
+
+Every problem becomes a CsvError naming file, spreadsheet row, column, the value
+and what was expected; all of them are collected, none raises. Rules come from
+`schema`; this module only reads text and reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from .schema import (
+    REQUIRED_TABLES,
+    TABLES,
+    UNIT_RULES,
+    ColumnRuleError,
+    CsvRow,
+    EditorialFlag,
+    Event,
+    Indicator,
+    Measure,
+    Observation,
+    Source,
+    columns,
+)
+
+MAX_ROWS = 200_000
+"""Rows one file may hold; a larger upload is refused before validation."""
+
+MAX_CELL_CHARS = 100_000
+"""A longer cell is a broken file (a missing quote swallowing the rest), not data."""
+
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@dataclass(frozen=True)
+class CsvError:
+    file: str
+    row: int | None  # as a spreadsheet numbers it: the header is row 1
+    column: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row if self.row is not None else '-'}:{self.column or '-'}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value, "message": self.message}
+
+
+@dataclass
+class ParsedTable:
+    """One file's valid rows, their spreadsheet row numbers, and its errors."""
+
+    table: str | None
+    file: str
+    rows: list[CsvRow] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    errors: list[CsvError] = field(default_factory=list)
+    records: int = 0  # data records read, valid or not
+
+
+# --------------------------------------------------------------------------- bytes -> text
+
+def _decode(file: str, data: bytes) -> tuple[str | None, CsvError | None]:
+    def fail(message: str, row: int | None = None) -> tuple[None, CsvError]:
+        return None, CsvError(file, row, None, None, message)
+
+    if not data.strip():
+        return fail("the file is empty: expected a header line and rows")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return fail("the file is UTF-16; save it as 'CSV UTF-8 (comma delimited)'")
+    if data.startswith(b"PK\x03\x04"):
+        return fail("this is an Excel workbook or a zip, not a CSV; save it as 'CSV UTF-8 (comma delimited)'")
+    if b"\x00" in data[:65536]:
+        return fail("this is a binary file (it contains NUL bytes), not a CSV")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1].hex().upper()
+        return fail(
+            f"the file is not UTF-8 (byte 0x{byte} on line {line}); "
+            "save it as 'CSV UTF-8 (comma delimited)'",
+            row=line,
+        )
+
+
+def _header_problem(file: str, first_line: str) -> CsvError | None:
+    counts = {d: first_line.count(d) for d in DELIMITERS}
+    found = max(counts, key=counts.get)
+    if counts[","] == 0 and counts[found] > 0:
+        return CsvError(
+            file, 1, None, first_line[:80],
+            f"the columns are separated by {DELIMITERS[found]}s ({found!r}); expected commas",
+        )
+    return None
+
+
+def recognise_table(header: Iterable[str]) -> str | None:
+    """Which table a header belongs to: the one whose columns it shares most."""
+    names = {h.strip().lower() for h in header}
+    best, best_score = None, 0.0
+    for table, model in TABLES.items():
+        expected = set(columns(model))
+        score = len(names & expected) / len(names | expected)
+        if score > best_score:
+            best, best_score = table, score
+    return best if best_score >= 0.5 else None
+
+
+def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[CsvError]:
+    expected = columns(model)
+    errors = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            errors.append(CsvError(file, 1, name, name, f"column {name!r} appears twice"))
+        seen.add(name)
+    unknown = [h for h in header if h not in expected]
+    missing = [c for c in expected if c not in header]
+    for name in unknown:
+        close = difflib.get_close_matches(name, missing or expected, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        errors.append(CsvError(file, 1, name or None, name, f"unknown column {name!r}{hint}"))
+    for name in missing:
+        errors.append(
+            CsvError(file, 1, name, None, f"missing column {name!r}; expected the header: {','.join(expected)}")
+        )
+    return errors
+
+
+# --------------------------------------------------------------------------- pydantic -> plain words
+
+def _plain_errors(file: str, row: int, model: type[CsvRow], raw: dict[str, str], exc: ValidationError) -> list[CsvError]:
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = err.get("loc") or ()
+        column = str(loc[0]) if loc else None
+        cause = (err.get("ctx") or {}).get("error")
+        if isinstance(cause, ColumnRuleError):
+            column = cause.column
+            message = str(cause)
+        else:
+            message = _plain_message(model, column, err)
+        value = raw.get(column) if column else None
+        out.append(CsvError(file, row, column, value, message))
+    return out
+
+
+def _plain_message(model: type[CsvRow], column: str | None, err: dict[str, Any]) -> str:
+    kind = err["type"]
+    info = model.model_fields.get(column) if column else None
+    what = info.description if info and info.description else None
+    if kind == "missing":
+        return f"required: {what}" if what else "required"
+    if kind == "string_pattern_mismatch" and what:
+        return f"expected {what}"
+    if kind == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        return "unknown column"
+    return str(err["msg"])
+
+
+# --------------------------------------------------------------------------- one file
+
+def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int = MAX_ROWS) -> ParsedTable:
+    """Validate one CSV's bytes row by row; the table is recognised from the header if not given."""
+    text, problem = _decode(file, data)
+    if problem:
+        return ParsedTable(table, file, errors=[problem])
+    assert text is not None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    problem = _header_problem(file, first_line)
+    if problem:
+        return ParsedTable(table, file, errors=[problem])
+
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    result = ParsedTable(table, file)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except (csv.Error, StopIteration) as exc:
+        result.errors.append(CsvError(file, 1, None, None, f"unreadable header: {exc}"))
+        return result
+    if result.table is None:
+        result.table = recognise_table(header)
+        if result.table is None:
+            expected = "; ".join(f"{t}: {','.join(columns(m))}" for t, m in TABLES.items())
+            result.errors.append(
+                CsvError(file, 1, None, ",".join(header)[:200], f"unrecognised header; expected one of — {expected}")
+            )
+            return result
+    model = TABLES[result.table]
+    header = [h if h in model.model_fields else h.lower() for h in header]
+    result.errors.extend(_header_errors(file, header, model))
+    if result.errors:
+        return result
+
+    row = 1
+    try:
+        for cells in reader:
+            row += 1
+            if not any(c.strip() for c in cells):
+                continue  # spreadsheets leave blank rows at the end
+            result.records += 1
+            if result.records > max_rows:
+                result.errors.append(
+                    CsvError(file, row, None, None, f"too many rows: at most {max_rows:,} rows per file")
+                )
+                break
+            if len(cells) != len(header):
+                result.errors.append(
+                    CsvError(
+                        file, row, None, None,
+                        f"expected {len(header)} cells, found {len(cells)} "
+                        "(an unquoted comma or quote inside a cell?)",
+                    )
+                )
+                continue
+            raw = dict(zip(header, cells))
+            try:
+                result.rows.append(model.model_validate(raw))
+                result.lines.append(row)
+            except ValidationError as exc:
+                result.errors.extend(_plain_errors(file, row, model, raw, exc))
+    except csv.Error as exc:
+        result.errors.append(CsvError(file, row + 1, None, None, f"unreadable CSV: {exc}"))
+    if result.records == 0 and not result.errors:
+        result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows"))
+    return result
+
+
+# --------------------------------------------------------------------------- the dataset
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables: models for exact values, frames for tables and charts."""
+
+    tables: Mapping[str, tuple[CsvRow, ...]]
+
+    def rows(self, table: str) -> tuple[CsvRow, ...]:
+        return self.tables.get(table, ())
+
+    @cached_property
+    def by_id(self) -> dict[str, dict[str, CsvRow]]:
+        return {t: {r.row_id: r for r in self.rows(t)} for t in TABLES}
+
+    def observation(self, obs_id: str) -> Observation:
+        return self.by_id["observations"][obs_id]  # type: ignore[return-value]
+
+    def source(self, source_id: str) -> Source:
+        return self.by_id["sources"][source_id]  # type: ignore[return-value]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self.by_id["indicators"][indicator_id]  # type: ignore[return-value]
+
+    def frame(self, table: str) -> pd.DataFrame:
+        return self._frames[table].copy()
+
+    @cached_property
+    def _frames(self) -> dict[str, pd.DataFrame]:
+        return {t: _to_frame(TABLES[t], self.rows(t)) for t in TABLES}
+
+    @property
+    def observations(self) -> pd.DataFrame:
+        return self.frame("observations")
+
+    @property
+    def sources(self) -> pd.DataFrame:
+        return self.frame("sources")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.frame("indicators")
+
+    @property
+    def flags(self) -> pd.DataFrame:
+        return self.frame("flags")
+
+    @property
+    def events(self) -> pd.DataFrame:
+        return self.frame("events")
+
+    def counts(self) -> dict[str, int]:
+        return {t: len(self.rows(t)) for t in TABLES}
+
+
+def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
+    records = []
+    for r in rows:
+        rec = r.model_dump(mode="python")
+        for k, v in rec.items():
+            if isinstance(v, Decimal):
+                rec[k] = float(v)
+            elif hasattr(v, "value") and not isinstance(v, (list, tuple)):
+                rec[k] = v.value  # enums as their codes
+            elif isinstance(v, list):
+                rec[k] = ";".join(v)
+        records.append(rec)
+    return pd.DataFrame.from_records(records, columns=columns(model))
+
+
+@dataclass
+class LoadResult:
+    dataset: Dataset | None
+    errors: list[CsvError]
+    parsed: dict[str, ParsedTable]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def load_folder(folder: str | Path) -> LoadResult:
+    folder = Path(folder)
+    parsed: dict[str, ParsedTable] = {}
+    errors: list[CsvError] = []
+    for table in TABLES:
+        path = folder / f"{table}.csv"
+        if not path.exists():
+            if table in REQUIRED_TABLES:
+                errors.append(CsvError(path.name, None, None, None, f"missing file {path}"))
+            continue
+        parsed[table] = parse_table(path.name, path.read_bytes(), table)
+    return combine(parsed, errors)
+
+
+def with_files(base: Mapping[str, ParsedTable], uploads: Iterable[ParsedTable]) -> LoadResult:
+    """Check uploaded files against the other tables of a folder (each replaces its table)."""
+    parsed = dict(base)
+    errors: list[CsvError] = []
+    for up in uploads:
+        if up.table is None:
+            errors.extend(up.errors)
+            continue
+        parsed[up.table] = up
+    return combine(parsed, errors)
+
+
+def combine(parsed: Mapping[str, ParsedTable], errors: list[CsvError] | None = None) -> LoadResult:
+    """Row errors of every file plus the cross-table checks; a Dataset only when all is clean."""
+    errors = list(errors or [])
+    for table in TABLES:
+        if table in parsed:
+            errors.extend(parsed[table].errors)
+    errors.extend(cross_table_errors(parsed))
+    if errors:
+        return LoadResult(None, errors, dict(parsed))
+    dataset = Dataset({t: tuple(p.rows) for t, p in parsed.items()})
+    return LoadResult(dataset, [], dict(parsed))
+
+
+def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
+    """Duplicate ids, dangling references, and units that make no sense for a measure."""
+    errors: list[CsvError] = []
+    ids: dict[str, dict[str, CsvRow]] = {}
+    for table, p in parsed.items():
+        if table not in TABLES:
+            continue
+        model = TABLES[table]
+        first_row: dict[str, int] = {}
+        ids[table] = {}
+        for r, line in zip(p.rows, p.lines):
+            key = r.row_id
+            if key in first_row:
+                errors.append(
+                    CsvError(p.file, line, model.id_column, key, f"duplicate {model.id_column} {key!r} (first at row {first_row[key]})")
+                )
+                continue
+            first_row[key] = line
+            ids[table][key] = r
+
+    def dangling(p: ParsedTable, line: int, column: str, value: str | None, table: str) -> None:
+        if value is None or table not in ids or value in ids[table]:
+            return
+        close = difflib.get_close_matches(value, list(ids[table]), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        errors.append(CsvError(p.file, line, column, value, f"unknown {column} {value!r}: not in {table}.csv{hint}"))
+
+    if "observations" in parsed:
+        p = parsed["observations"]
+        indicators = ids.get("indicators", {})
+        for o, line in zip(p.rows, p.lines):
+            assert isinstance(o, Observation)
+            dangling(p, line, "indicator_id", o.indicator_id, "indicators")
+            dangling(p, line, "source_id", o.source_id, "sources")
+            dangling(p, line, "base_indicator_id", o.base_indicator_id, "indicators")
+            errors.extend(_unit_errors(p.file, line, o, indicators))
+    if "flags" in parsed:
+        p = parsed["flags"]
+        for f, line in zip(p.rows, p.lines):
+            assert isinstance(f, EditorialFlag)
+            for obs_id in f.obs_ids:
+                dangling(p, line, "obs_ids", obs_id, "observations")
+            dangling(p, line, "source_id", f.source_id, "sources")
+    if "events" in parsed:
+        p = parsed["events"]
+        for e, line in zip(p.rows, p.lines):
+            assert isinstance(e, Event)
+            dangling(p, line, "source_id", e.source_id, "sources")
+    return errors
+
+
+def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, CsvRow]) -> list[CsvError]:
+    indicator = indicators.get(o.indicator_id)
+    if not isinstance(indicator, Indicator):
+        return []
+    rule = UNIT_RULES[indicator.unit]
+    unit = indicator.unit.value
+    errors = []
+    if o.measure in (Measure.change_pct, Measure.multiple):
+        if not rule.comparable:
+            errors.append(CsvError(file, line, "measure", o.measure.value, f"a {unit} cannot have a {o.measure.value}; state it as a level"))
+        base = indicators.get(o.base_indicator_id) if o.base_indicator_id else None
+        if isinstance(base, Indicator) and base.unit != indicator.unit:
+            errors.append(
+                CsvError(
+                    file, line, "base_indicator_id", o.base_indicator_id,
+                    f"the base is in {base.unit.value} but {o.indicator_id} is in {unit}: a change or multiple compares like with like",
+                )
+            )
+        return errors
+    for column in ("value", "low", "high"):
+        number = getattr(o, column)
+        if number is None:
+            continue
+        if rule.minimum is not None and number < rule.minimum:
+            errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot be below {rule.minimum}"))
+        if rule.maximum is not None and number > rule.maximum:
+            errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot exceed {rule.maximum}"))
+        if rule.whole and number != number.to_integral_value():
+            errors.append(CsvError(file, line, column, str(number), f"a {unit} is a whole number"))
+    return errors

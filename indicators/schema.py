@@ -1,0 +1,411 @@
+"""Every table's columns and rules, written once.
+
+The CSV loader, the error messages, the column docs and the engine's output all
+derive from these models; nothing else may restate a column or a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+# --------------------------------------------------------------------------- types
+
+
+class ColumnRuleError(ValueError):
+    """A rule across cells, naming the column a user should look at."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PERIOD_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+NUMBER_PATTERN = r"^-?\d+(?:\.\d+)?$"
+_NUMBER_RE = re.compile(NUMBER_PATTERN)
+
+
+def _plain_number(value: Any) -> Any:
+    """Accept only numbers written as the text writes them: digits and one dot."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not _NUMBER_RE.match(text):
+            if re.fullmatch(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):
+                raise ValueError(
+                    f"write {text!r} without thousands separators, e.g. {text.replace(',', '')}"
+                )
+            if re.fullmatch(r"-?\d+,\d+", text):
+                raise ValueError(f"use a dot for decimals: {text.replace(',', '.')}")
+            raise ValueError(
+                "expected a plain number such as 95, -28 or 37.63 "
+                "(digits, an optional minus and one dot; no units, NaN or infinity)"
+            )
+        return text
+    if isinstance(value, float):
+        raise ValueError("give numbers as text so their written precision is kept")
+    return value
+
+
+def _real_calendar_period(value: str) -> str:
+    parts = [int(p) for p in value.split("-")]
+    try:
+        dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a real calendar date ({exc})") from None
+    return value
+
+
+def _split_ids(value: Any) -> Any:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        min_length=1,
+        max_length=64,
+        description="a lowercase id of letters, digits and single hyphens (e.g. china-russia-trade)",
+    ),
+]
+Period = Annotated[
+    str,
+    Field(
+        pattern=PERIOD_PATTERN,
+        description="an ISO 8601 year, month or date (2015, 2016-07 or 2016-08-30)",
+    ),
+    AfterValidator(_real_calendar_period),
+]
+Number = Annotated[
+    Decimal,
+    BeforeValidator(_plain_number),
+    Field(allow_inf_nan=False, description="a plain number as the text writes it (95, -28, 37.63)"),
+]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+LongText = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class Measure(StrEnum):
+    level = "level"
+    change_pct = "change_pct"
+    multiple = "multiple"
+    target = "target"
+
+
+class Qualifier(StrEnum):
+    exact = "exact"
+    approx = "approx"
+    more_than = "more_than"
+    at_least = "at_least"
+    less_than = "less_than"
+    at_most = "at_most"
+    range = "range"
+
+
+class Unit(StrEnum):
+    usd_bn = "usd_bn"
+    million_tonnes = "million_tonnes"
+    percent = "percent"
+    count = "count"
+    km = "km"
+    hours = "hours"
+    days = "days"
+    years = "years"
+    pages = "pages"
+    rank = "rank"
+
+
+class Category(StrEnum):
+    trade = "trade"
+    energy = "energy"
+    security = "security"
+    military = "military"
+    infrastructure = "infrastructure"
+    institutions = "institutions"
+    other = "other"
+
+
+class ClaimantType(StrEnum):
+    analyst = "analyst"
+    official = "official"
+    media = "media"
+    ecfr = "ecfr"
+
+
+class Severity(StrEnum):
+    conflict = "conflict"
+    warning = "warning"
+    info = "info"
+
+
+class EventCategory(StrEnum):
+    treaty = "treaty"
+    summit = "summit"
+    exercise = "exercise"
+    attack = "attack"
+    statement = "statement"
+    institution = "institution"
+    publication = "publication"
+    other = "other"
+
+
+@dataclass(frozen=True)
+class UnitRule:
+    """What a unit allows for levels and targets (changes and multiples are unitless)."""
+
+    label: str
+    minimum: Decimal | None = Decimal(0)
+    maximum: Decimal | None = None
+    whole: bool = False
+    comparable: bool = True  # may carry change_pct / multiple
+
+
+UNIT_RULES: dict[Unit, UnitRule] = {
+    Unit.usd_bn: UnitRule("US$ billion"),
+    Unit.million_tonnes: UnitRule("million tonnes"),
+    Unit.percent: UnitRule("percent (a share, 0–100)", maximum=Decimal(100)),
+    Unit.count: UnitRule("count", whole=True),
+    Unit.km: UnitRule("km"),
+    Unit.hours: UnitRule("hours"),
+    Unit.days: UnitRule("days"),
+    Unit.years: UnitRule("years"),
+    Unit.pages: UnitRule("pages", whole=True),
+    Unit.rank: UnitRule("rank (1 = first)", minimum=Decimal(1), whole=True, comparable=False),
+}
+
+# --------------------------------------------------------------------------- rows
+
+
+class CsvRow(BaseModel):
+    """A row of one of the interchange CSVs; an empty cell means 'not given'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    table: ClassVar[str]
+    id_column: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_cells_are_missing(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {
+                k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())
+            }
+        return data
+
+    @property
+    def row_id(self) -> str:
+        return getattr(self, self.id_column)
+
+
+class Source(CsvRow):
+    """Who claims a figure, and in which ECFR article it is cited."""
+
+    table: ClassVar[str] = "sources"
+    id_column: ClassVar[str] = "source_id"
+
+    source_id: Slug
+    claimed_by: ShortText | None = Field(
+        None,
+        description="the Chinese author, body or medium who claims the figure; empty when the ECFR writer states it",
+    )
+    claimed_by_type: ClaimantType = Field(description="analyst, official, media or ecfr")
+    cited_work: ShortText | None = Field(None, description="the cited work's title, when the text names it")
+    article: ShortText = Field(description="the ECFR article's title")
+    article_author: ShortText = Field(description="the ECFR writer of the article")
+    publication: ShortText = Field(description="e.g. China Analysis")
+    publisher: ShortText = Field(description="e.g. ECFR")
+    year: int = Field(ge=1900, le=2100, description="the publication year")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
+        None, description="an http(s) link to the article"
+    )
+
+    @model_validator(mode="after")
+    def _claimant_matches_type(self) -> Source:
+        if self.claimed_by_type is ClaimantType.ecfr and self.claimed_by:
+            raise ColumnRuleError("claimed_by", "claimed_by must be empty when claimed_by_type is ecfr (the ECFR writer states it)")
+        if self.claimed_by_type is not ClaimantType.ecfr and not self.claimed_by:
+            raise ColumnRuleError("claimed_by", f"claimed_by is required when claimed_by_type is {self.claimed_by_type.value}")
+        return self
+
+
+class Indicator(CsvRow):
+    """What is measured, in which unit."""
+
+    table: ClassVar[str] = "indicators"
+    id_column: ClassVar[str] = "indicator_id"
+
+    indicator_id: Slug
+    name: ShortText = Field(description="a short title, e.g. China–Russia bilateral trade")
+    unit: Unit = Field(description="the unit of a level: " + ", ".join(u.value for u in Unit))
+    category: Category = Field(description=", ".join(c.value for c in Category))
+    description: LongText | None = None
+
+
+class Observation(CsvRow):
+    """One figure as one source states it."""
+
+    table: ClassVar[str] = "observations"
+    id_column: ClassVar[str] = "obs_id"
+
+    obs_id: Slug
+    indicator_id: Slug
+    entity: ShortText = Field(description="who or what the figure is about, e.g. China–Russia, Uzbekistan")
+    period: Period
+    measure: Measure = Field(description="level, change_pct, multiple or target")
+    value: Number | None = Field(None, description="the figure as written; empty only for a range")
+    qualifier: Qualifier = Field(description="exact, approx, more_than, at_least, less_than, at_most or range")
+    low: Number | None = Field(None, description="lower end of a range")
+    high: Number | None = Field(None, description="upper end of a range")
+    base_period: Period | None = Field(None, description="period of the base of a change or multiple")
+    base_indicator_id: Slug | None = Field(None, description="indicator of the base, when it is another one")
+    base_entity: ShortText | None = Field(None, description="entity of the base, when it is another one")
+    source_id: Slug
+    quote: Annotated[str, Field(min_length=8, max_length=500)] = Field(
+        description="the verbatim passage of the source text that states the figure"
+    )
+    note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Observation:
+        if self.qualifier is Qualifier.range:
+            if self.low is None or self.high is None:
+                raise ColumnRuleError("low" if self.low is None else "high", "a range needs both low and high")
+            if self.value is not None:
+                raise ColumnRuleError("value", "a range gives low and high; leave value empty")
+            if self.low > self.high:
+                raise ColumnRuleError("low", f"low ({self.low}) is greater than high ({self.high})")
+        else:
+            if self.value is None:
+                raise ColumnRuleError("value", f"value is required when qualifier is {self.qualifier.value}")
+            if self.low is not None or self.high is not None:
+                raise ColumnRuleError("low" if self.low is not None else "high", "low and high are only for qualifier range")
+        base = (self.base_period, self.base_indicator_id, self.base_entity)
+        if self.measure in (Measure.change_pct, Measure.multiple):
+            if not any(base):
+                raise ColumnRuleError(
+                    "base_period",
+                    f"a {self.measure.value} needs a base: base_period, base_indicator_id or base_entity"
+                )
+            if self.base_key() == self.key():
+                raise ColumnRuleError("base_period", "the base of a change or multiple cannot be the row's own figure")
+            lowest = self.low if self.value is None else self.value
+            if self.measure is Measure.change_pct and lowest is not None and lowest <= -100:
+                raise ColumnRuleError("value", "a decrease cannot reach or exceed 100 percent")
+            if self.measure is Measure.multiple and lowest is not None and lowest <= 0:
+                raise ColumnRuleError("value", "a multiple must be greater than 0")
+        elif any(base):
+            raise ColumnRuleError("base_period", f"a {self.measure.value} has no base: leave base_period, base_indicator_id and base_entity empty")
+        return self
+
+    def key(self) -> tuple[str, str, str]:
+        return (self.indicator_id, self.entity, self.period)
+
+    def base_key(self) -> tuple[str, str, str]:
+        return (
+            self.base_indicator_id or self.indicator_id,
+            self.base_entity or self.entity,
+            self.base_period or self.period,
+        )
+
+
+class EditorialFlag(CsvRow):
+    """A flag the arithmetic cannot compute, written by an editor."""
+
+    table: ClassVar[str] = "flags"
+    id_column: ClassVar[str] = "flag_id"
+
+    flag_id: Slug
+    severity: Severity = Field(description="conflict, warning or info")
+    obs_ids: Annotated[list[Slug], BeforeValidator(_split_ids), Field(min_length=1)] = Field(
+        description="the observations concerned, separated by ';'"
+    )
+    title: ShortText
+    explanation: LongText
+    source_id: Slug | None = None
+
+
+class Event(CsvRow):
+    """A dated event for the timeline."""
+
+    table: ClassVar[str] = "events"
+    id_column: ClassVar[str] = "event_id"
+
+    event_id: Slug
+    date: Period
+    end_date: Period | None = Field(None, description="for events that last, the last period")
+    title: ShortText
+    category: EventCategory = Field(description=", ".join(c.value for c in EventCategory))
+    source_id: Slug
+    quote: Annotated[str, Field(min_length=8, max_length=500)] = Field(
+        description="the verbatim passage of the source text that dates the event"
+    )
+    note: LongText | None = None
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> Event:
+        if self.end_date is not None and self.end_date[:4] < self.date[:4]:
+            raise ColumnRuleError("end_date", f"end_date {self.end_date} is before date {self.date}")
+        return self
+
+
+TABLES: dict[str, type[CsvRow]] = {
+    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event)
+}
+REQUIRED_TABLES = ("sources", "indicators", "observations")
+
+
+def columns(model: type[CsvRow]) -> list[str]:
+    return list(model.model_fields)
+
+
+def describe_columns(model: type[CsvRow]) -> list[dict[str, str]]:
+    """Column docs for the README and the Data page, read off the model."""
+    rows = []
+    for name, field in model.model_fields.items():
+        rows.append(
+            {
+                "column": name,
+                "required": "yes" if field.is_required() else "no",
+                "description": field.description or "",
+            }
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- engine output
+
+FlagKind = Literal[
+    "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated"
+]
+
+
+class Flag(BaseModel):
+    """One finding of the consistency engine, ready to read aloud."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    kind: FlagKind
+    severity: Severity
+    title: str
+    explanation: str
+    obs_ids: tuple[str, ...]
+    source_ids: tuple[str, ...]
+    numbers: dict[str, Any] = Field(default_factory=dict)
