@@ -110,14 +110,17 @@ def _header_problem(file: str, first_line: str) -> CsvError | None:
 
 def recognise_table(header: Iterable[str]) -> str | None:
     """Which table a header belongs to: the one whose columns it shares most."""
-    names = {h.strip().lower() for h in header}
-    best, best_score = None, 0.0
-    for table, model in TABLES.items():
-        expected = set(columns(model))
-        score = len(names & expected) / len(names | expected)
-        if score > best_score:
-            best, best_score = table, score
-    return best if best_score >= 0.5 else None
+    names = {h.strip().lower() for h in header} - {""}
+    if not names:
+        return None
+
+    def score(table: str) -> tuple[float, float]:
+        expected = set(columns(TABLES[table]))
+        shared = len(names & expected)
+        return shared / len(names), shared / len(names | expected)
+
+    best = max(TABLES, key=score)
+    return best if score(best)[0] >= 0.5 else None
 
 
 def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[CsvError]:

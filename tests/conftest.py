@@ -1,0 +1,83 @@
+"""Shared test helpers: the real data folder, the source text, and small synthetic datasets."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from indicators.dataset import Dataset, load_folder
+from indicators.schema import TABLES, columns
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SOURCE_TEXT = ROOT.parent / "shared" / "sources" / "china-russia-gaming-the-west.txt"
+
+
+def csv_bytes(table: str, rows: list[dict], header: list[str] | None = None) -> bytes:
+    header = header or columns(TABLES[table])
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: r.get(k, "") for k in header})
+    return buf.getvalue().encode("utf-8")
+
+
+def source(source_id: str, claimed_by: str = "", author: str = "Michal Makocki", **kw) -> dict:
+    return {
+        "source_id": source_id, "claimed_by": claimed_by,
+        "claimed_by_type": "analyst" if claimed_by else "ecfr",
+        "article": "The Silk Road goes north", "article_author": author,
+        "publication": "China Analysis", "publisher": "ECFR", "year": "2016", **kw,
+    }
+
+
+def indicator(indicator_id: str, unit: str = "usd_bn", name: str | None = None, **kw) -> dict:
+    return {"indicator_id": indicator_id, "name": name or indicator_id.replace("-", " ").title(),
+            "unit": unit, "category": "trade", **kw}
+
+
+def obs(obs_id: str, value: str | None, period: str = "2015", *, indicator_id: str = "trade",
+        entity: str = "China–Russia", measure: str = "level", qualifier: str = "exact",
+        source_id: str = "a", quote: str = "a quote long enough", **kw) -> dict:
+    return {"obs_id": obs_id, "indicator_id": indicator_id, "entity": entity, "period": period,
+            "measure": measure, "value": value or "", "qualifier": qualifier, "source_id": source_id,
+            "quote": quote, **kw}
+
+
+def write_folder(folder: Path, **tables: list[dict]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for table, rows in tables.items():
+        (folder / f"{table}.csv").write_bytes(csv_bytes(table, rows))
+    return folder
+
+
+def make_dataset(tmp_path: Path, observations: list[dict], sources: list[dict] | None = None,
+                 indicators: list[dict] | None = None, flags: list[dict] | None = None) -> Dataset:
+    tables = {
+        "sources": sources or [source("a", "Author A", "Writer One"), source("b", "Author B", "Writer Two"),
+                               source("c", "Author C", "Writer Three")],
+        "indicators": indicators or [indicator("trade")],
+        "observations": observations,
+    }
+    if flags is not None:
+        tables["flags"] = flags
+    result = load_folder(write_folder(tmp_path / "data", **tables))
+    assert result.ok, [str(e) for e in result.errors]
+    return result.dataset
+
+
+@pytest.fixture(scope="session")
+def real():
+    result = load_folder(DATA)
+    assert result.ok, [str(e) for e in result.errors]
+    return result
+
+
+@pytest.fixture(scope="session")
+def source_text() -> str:
+    assert SOURCE_TEXT.is_file(), f"the source text is expected beside the clone at {SOURCE_TEXT}"
+    return SOURCE_TEXT.read_text(encoding="utf-8")
