@@ -65,6 +65,7 @@ class ImpliedValue:
 class CheckResult:
     flags: list[Flag] = field(default_factory=list)
     implied: list[ImpliedValue] = field(default_factory=list)
+    intervals: dict[str, Interval] = field(default_factory=dict)  # obs_id -> what it allows
 
     def for_obs(self, obs_id: str) -> list[Flag]:
         return [f for f in self.flags if obs_id in f.obs_ids]
@@ -107,7 +108,7 @@ class _Engine:
                 self.targets[o.key()].append(o)
             else:
                 self.relative.append(o)
-        self.result = CheckResult()
+        self.result = CheckResult(intervals=self.interval)
 
     def run(self) -> CheckResult:
         self._same_figure()
