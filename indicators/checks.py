@@ -295,7 +295,8 @@ class _Engine:
                 continue
             self.add(
                 "implied_value", Severity.conflict, (c, level, s),
-                f"{self.subject(key)} implied by {self.claimant(c)} clashes with {self.claimant(s)}",
+                f"{_capital(self.figure(level))} ({level.period}) and {self.figure(c)} imply "
+                f"{self.amount(implied, indicator_id)} for {period}, not {self.figure(s)} ({self.claimant(s)})",
                 f"{because}: together they imply {self.amount(implied, indicator_id)} for {self.subject(key)}, "
                 f"but {self.describe(s)} ({self.interval[s.obs_id]}).",
                 {"implied": implied.as_list(), "stated": self.interval[s.obs_id].as_list(),

@@ -165,3 +165,64 @@ def test_engine_knows_no_indicator_names(tmp_path):
     (flag,) = of(result, "change_mismatch")
     assert "Wheat harvest (Kazakhstan, 2021)" in flag.explanation
     assert flag.title == "A 10% increase (Author B) does not match 12.5 million tonnes → 20 million tonnes"
+
+
+# ---------------------------------------------------------------- the article's own figures
+
+TRADE = "china-russia-trade"
+
+
+@pytest.fixture(scope="module")
+def article(real):
+    return run_checks(real.dataset)
+
+
+def _trade_obs(real, period, measure="level", claimant=None):
+    rows = [o for o in real.dataset.rows("observations")
+            if o.indicator_id == TRADE and o.period == period and o.measure == measure]
+    if claimant:
+        rows = [o for o in rows if real.dataset.source(o.source_id).claimed_by == claimant]
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_the_2015_trade_conflict_69_against_64(real, article):
+    a, b = _trade_obs(real, "2015", claimant="Liu Fenghua"), _trade_obs(real, "2015", claimant="Liu Changmin")
+    (flag,) = [f for f in article.flags if f.kind == "value_conflict" and set(f.obs_ids) == {a.obs_id, b.obs_id}]
+    assert "Liu Fenghua (cited by Duchâtel) gives $69bn" in flag.explanation
+    assert "Liu Changmin (cited by Makocki) gives $64bn" in flag.explanation
+    assert "[68.5, 69.5] and [63.5, 64.5] do not overlap" in flag.explanation
+
+
+def test_the_stated_28_percent_against_95_to_64_and_no_false_alarm_for_95_to_69(real, article):
+    change = _trade_obs(real, "2015", "change_pct")
+    mismatches = [f for f in article.flags if f.kind == "change_mismatch" and f.obs_ids[0] == change.obs_id]
+    assert len(mismatches) == 1  # 95 -> 69 agrees with -28% within rounding: no second flag
+    lo, hi = mismatches[0].numbers["computed"]
+    assert (round(lo, 1), round(hi, 1)) == (-33.5, -31.7)
+    assert mismatches[0].obs_ids[1] == _trade_obs(real, "2015", claimant="Liu Changmin").obs_id
+
+
+def test_the_2014_level_implied_by_64_and_minus_28_clashes_with_95(real, article):
+    change, low = _trade_obs(real, "2015", "change_pct"), _trade_obs(real, "2015", claimant="Liu Changmin")
+    (implied,) = [i for i in article.implied if i.from_obs == (change.obs_id, low.obs_id)]
+    assert implied.period == "2014"
+    assert (round(implied.interval.lo, 1), round(implied.interval.hi, 1)) == (87.6, 90.2)
+    clash = [f for f in article.flags if f.kind == "implied_value" and f.obs_ids[:2] == (change.obs_id, low.obs_id)]
+    assert clash and "$87.59bn to $90.21bn" in clash[0].explanation and "$95bn" in clash[0].explanation
+
+
+def test_the_100bn_target_for_2015_was_missed_by_each_source(real, article):
+    missed = [f for f in article.flags if f.kind == "target_outcome"]
+    assert len(missed) == 2 and all(f.title.startswith("Target missed") for f in missed)
+    assert sorted(tuple(f.numbers["shortfall"]) for f in missed) == [(30.0, 32.0), (35.0, 37.0)]
+
+
+def test_the_five_nos_editorial_flag(article):
+    (flag,) = [f for f in article.flags if f.kind == "editorial" and "Nos" in f.title]
+    assert flag.severity == "warning" and "four" in flag.explanation
+
+
+def test_the_europe_multiple_implies_chinas_share_without_a_false_alarm(real, article):
+    implied = [i for i in article.implied if i.entity == "China" and i.indicator_id == "russia-trade-share"]
+    assert implied and implied[0].interval.hi == pytest.approx(44.85 / 4)

@@ -1,0 +1,88 @@
+"""The command line a data editor uses: exit codes, one line per error, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from .conftest import DATA, ROOT, SOURCE_TEXT
+
+
+def run(*args: str):
+    return subprocess.run([sys.executable, "-m", "indicators", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_validate_the_data_folder_with_its_source_text():
+    done = run("validate", "--source-text", str(SOURCE_TEXT))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("OK: ") and "quotes found in the source text" in done.stdout
+
+
+def test_three_broken_cells_give_three_error_lines_and_exit_1(tmp_path):
+    broken = tmp_path / "data"
+    shutil.copytree(DATA, broken)
+    path = broken / "observations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("".join(lines))))
+    header = rows[0]
+    rows[1][header.index("value")] = "ninety"
+    rows[2][header.index("period")] = "2015-13"
+    rows[3][header.index("qualifier")] = "roughly"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    done = run("validate", "--data", str(broken))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stdout.splitlines() == [
+        "observations.csv:2:value: expected a plain number such as 95, -28 or 37.63 "
+        "(digits, an optional minus and one dot; no units, NaN or infinity)",
+        "observations.csv:3:period: '2015-13' is not a real calendar date (month must be in 1..12)",
+        "observations.csv:4:qualifier: Input should be 'exact', 'approx', 'more_than', 'at_least', "
+        "'less_than', 'at_most' or 'range'",
+    ]
+
+
+def test_validate_a_file_against_the_folder(tmp_path):
+    upload = tmp_path / "new.csv"
+    text = (DATA / "observations.csv").read_text(encoding="utf-8")
+    upload.write_text(text.replace(",liu-fenghua-duchatel,", ",nobody-known,", 1), encoding="utf-8")
+    done = run("validate", str(upload))
+    assert done.returncode == 1
+    assert "new.csv:" in done.stdout and "unknown source_id 'nobody-known'" in done.stdout
+    assert run("validate", str(DATA / "sources.csv")).returncode == 0
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path):
+    for args in (("validate", "--data", str(tmp_path / "nowhere")), ("validate", str(tmp_path / "missing.csv")),
+                 ("frobnicate",), ("validate", "--source-text", str(tmp_path / "none.txt"))):
+        done = run(*args)
+        assert done.returncode == 2 and "Traceback" not in done.stderr, args
+
+
+def test_binary_or_empty_upload_is_an_error_line_not_a_crash(tmp_path):
+    (tmp_path / "blob.csv").write_bytes(b"\x00\x01\x02garbage")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    done = run("validate", str(tmp_path / "blob.csv"), str(tmp_path / "empty.csv"))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "blob.csv:-:-: this is a binary file" in done.stdout and "empty.csv:-:-: the file is empty" in done.stdout
+
+
+def test_check_text_and_json():
+    text = run("check")
+    assert text.returncode == 0 and "== CONFLICT" in text.stdout and "[value_conflict]" in text.stdout
+    doc = json.loads(run("check", "--format", "json", "--severity", "conflict").stdout)
+    assert doc and {f["severity"] for f in doc} == {"conflict"}
+    assert set(doc[0]) == {"id", "kind", "severity", "title", "explanation", "obs_ids", "source_ids", "numbers"}
+
+
+def test_check_on_invalid_data_exits_1_with_the_errors(tmp_path):
+    broken = tmp_path / "data"
+    shutil.copytree(DATA, broken)
+    (broken / "indicators.csv").write_text("indicator_id,name\n", encoding="utf-8")
+    done = run("check", "--data", str(broken))
+    assert done.returncode == 1 and "indicators.csv:1:unit: missing column 'unit'" in done.stdout
