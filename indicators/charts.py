@@ -283,3 +283,61 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
         text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
         xanchor="left", yanchor="bottom", align="left", showarrow=False, font=dict(size=10, color="#444444"),
     )
+
+
+# --------------------------------------------------------------------------- timeline
+
+TIMELINE_ID = "timeline"
+_EVENT_SYMBOLS = {"treaty": "square", "summit": "diamond", "exercise": "triangle-up", "attack": "x",
+                  "statement": "circle", "institution": "pentagon", "publication": "star", "other": "cross"}
+
+
+def period_start(period: str) -> str:
+    """An ISO year or month as the date it starts, for a date axis."""
+    parts = period.split("-")
+    return f"{parts[0]}-{parts[1] if len(parts) > 1 else '01'}-{parts[2] if len(parts) > 2 else '01'}"
+
+
+def timeline_figure(dataset: Dataset, since: int | None = None) -> go.Figure:
+    """The dated events, one row per category; the articles that date them in the footnote."""
+    events = [e for e in dataset.rows("events") if since is None or int(e.date[:4]) >= since]  # type: ignore[attr-defined]
+    fig = go.Figure()
+    by_category: dict[str, list] = {}
+    for e in sorted(events, key=lambda e: e.date):  # type: ignore[attr-defined]
+        by_category.setdefault(e.category.value, []).append(e)  # type: ignore[attr-defined]
+    sources = dataset.by_id["sources"]
+    for i, (category, rows) in enumerate(sorted(by_category.items())):
+        colour = COLOURS[i % len(COLOURS)]
+        fig.add_trace(go.Scatter(
+            x=[period_start(e.date) for e in rows], y=[category] * len(rows), mode="markers", name=category,
+            marker=dict(symbol=_EVENT_SYMBOLS.get(category, "circle"), size=12, color=colour,
+                        line=dict(width=1, color="#222222")),
+            hovertext=["<br>".join([f"<b>{esc(e.title)}</b>", esc(e.date + (f" to {e.end_date}" if e.end_date else "")),
+                                    *[esc(w) for w in textwrap.wrap(f"“{e.quote}”", 70)[:5]],
+                                    f"<i>{esc(who(sources.get(e.source_id)))}</i>"]) for e in rows],
+            hoverinfo="text",
+        ))
+        for e in rows:
+            if e.end_date:
+                fig.add_trace(go.Scatter(x=[period_start(e.date), period_start(e.end_date)], y=[category, category],
+                                         mode="lines", line=dict(color=colour, width=4), showlegend=False,
+                                         hoverinfo="skip"))
+    articles = {}
+    for e in events:
+        s = sources.get(e.source_id)  # type: ignore[attr-defined]
+        if isinstance(s, Source):
+            articles[s.article] = f"Source: {s.article_author}, “{s.article}”, {s.publication}, {s.publisher} ({s.year})."
+    notes = [esc(n) for n in sorted(articles.values())] + [
+        esc("Dates as the articles give them; a year or month alone is placed at its start.")]
+    bottom = 70 + 15 * len(notes)
+    fig.update_layout(
+        template=TEMPLATE, font=dict(family=FONT, size=13, color="#222222"),
+        title=dict(text="<b>Timeline of events cited in “China and Russia: Gaming the West”</b>", x=0.01, xanchor="left"),
+        height=460 + 15 * len(notes), margin=dict(l=110, r=40, t=90, b=bottom), showlegend=False,
+        xaxis=dict(type="date", title=dict(text="Date")), yaxis=dict(type="category", title=dict(text="")),
+        hoverlabel=dict(align="left", bgcolor="white", font=dict(family=FONT, size=12)),
+    )
+    fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
+                       xanchor="left", yanchor="bottom", align="left", showarrow=False,
+                       font=dict(size=10, color="#444444"))
+    return fig

@@ -69,6 +69,14 @@ class ParsedTable:
     lines: list[int] = field(default_factory=list)
     errors: list[CsvError] = field(default_factory=list)
     records: int = 0  # data records read, valid or not
+    origins: list[str] = field(default_factory=list)  # per row, when rows of several files were merged
+
+    def file_of(self, index: int) -> str:
+        return self.origins[index] if self.origins else self.file
+
+    def located(self):
+        """(row, spreadsheet line, file it came from) for every valid row."""
+        return ((r, line, self.file_of(i)) for i, (r, line) in enumerate(zip(self.rows, self.lines)))
 
 
 # --------------------------------------------------------------------------- bytes -> text
@@ -377,44 +385,44 @@ def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
         model = TABLES[table]
         first_row: dict[str, int] = {}
         ids[table] = {}
-        for r, line in zip(p.rows, p.lines):
+        for r, line, file in p.located():
             key = r.row_id
             if key in first_row:
                 errors.append(
-                    CsvError(p.file, line, model.id_column, key, f"duplicate {model.id_column} {key!r} (first at row {first_row[key]})")
+                    CsvError(file, line, model.id_column, key, f"duplicate {model.id_column} {key!r} (first at row {first_row[key]})")
                 )
                 continue
             first_row[key] = line
             ids[table][key] = r
 
-    def dangling(p: ParsedTable, line: int, column: str, value: str | None, table: str) -> None:
+    def dangling(file: str, line: int, column: str, value: str | None, table: str) -> None:
         if value is None or table not in ids or value in ids[table]:
             return
         close = difflib.get_close_matches(value, list(ids[table]), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        errors.append(CsvError(p.file, line, column, value, f"unknown {column} {value!r}: not in {table}.csv{hint}"))
+        errors.append(CsvError(file, line, column, value, f"unknown {column} {value!r}: not in {table}.csv{hint}"))
 
     if "observations" in parsed:
         p = parsed["observations"]
         indicators = ids.get("indicators", {})
-        for o, line in zip(p.rows, p.lines):
+        for o, line, file in p.located():
             assert isinstance(o, Observation)
-            dangling(p, line, "indicator_id", o.indicator_id, "indicators")
-            dangling(p, line, "source_id", o.source_id, "sources")
-            dangling(p, line, "base_indicator_id", o.base_indicator_id, "indicators")
-            errors.extend(_unit_errors(p.file, line, o, indicators))
+            dangling(file, line, "indicator_id", o.indicator_id, "indicators")
+            dangling(file, line, "source_id", o.source_id, "sources")
+            dangling(file, line, "base_indicator_id", o.base_indicator_id, "indicators")
+            errors.extend(_unit_errors(file, line, o, indicators))
     if "flags" in parsed:
         p = parsed["flags"]
-        for f, line in zip(p.rows, p.lines):
+        for f, line, file in p.located():
             assert isinstance(f, EditorialFlag)
             for obs_id in f.obs_ids:
-                dangling(p, line, "obs_ids", obs_id, "observations")
-            dangling(p, line, "source_id", f.source_id, "sources")
+                dangling(file, line, "obs_ids", obs_id, "observations")
+            dangling(file, line, "source_id", f.source_id, "sources")
     if "events" in parsed:
         p = parsed["events"]
-        for e, line in zip(p.rows, p.lines):
+        for e, line, file in p.located():
             assert isinstance(e, Event)
-            dangling(p, line, "source_id", e.source_id, "sources")
+            dangling(file, line, "source_id", e.source_id, "sources")
     return errors
 
 

@@ -1,0 +1,39 @@
+"""Entry point: page config, navigation and the sidebar summary. Nothing else lives here."""
+
+import streamlit as st
+
+from indicators.summaries import flag_counts
+from pages._shell import app_state
+
+st.set_page_config(page_title="China–Russia indicators", page_icon="📊", layout="wide")
+
+pages = {
+    "Overview": [st.Page("pages/overview.py", title="Overview", icon="🏠", default=True)],
+    "Figures": [
+        st.Page("pages/trade.py", title="Trade & energy", icon="💱"),
+        st.Page("pages/security.py", title="Security & counter-terrorism", icon="🛡️"),
+        st.Page("pages/military.py", title="Military & arms", icon="🎖️"),
+        st.Page("pages/infrastructure.py", title="Infrastructure", icon="🚄"),
+        st.Page("pages/other.py", title="Other figures", icon="📚"),
+        st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
+    ],
+    "Checks & sources": [
+        st.Page("pages/inconsistencies.py", title="Inconsistencies", icon="⚠️"),
+        st.Page("pages/sources.py", title="Sources", icon="📖"),
+        st.Page("pages/data.py", title="Data", icon="🗂️"),
+    ],
+}
+page = st.navigation(pages)
+
+state = app_state()
+counts = state.dataset.counts()
+flags = flag_counts(state.result)
+with st.sidebar:
+    st.markdown("**China and Russia: Gaming the West** — figures cited in *China Analysis*, ECFR (2016)")
+    st.caption(f"Dataset: {state.revision}")
+    st.markdown(
+        f"{counts['observations']} figures · {counts['sources']} sources · {counts['events']} events  \n"
+        f"Open flags: **{flags['conflict']}** conflicts · **{flags['warning']}** warnings · {flags['info']} notes"
+    )
+
+page.run()

@@ -1,0 +1,234 @@
+"""What the pages show besides charts: headline figures, flag cards, source tables.
+
+Pages only lay these out; every number and sentence is computed here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .charts import PAGE_CATEGORIES, chart_specs, who, written
+from .checks import SEVERITY_ORDER, CheckResult
+from .dataset import Dataset
+from .schema import Category, Flag, Measure, Observation, Severity, Source
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def md(text: object) -> str:
+    """Text from a CSV made literal for Streamlit markdown ('$' would start LaTeX)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class Headline:
+    indicator_id: str
+    label: str  # indicator name and period
+    values: list[str]  # each stated figure as written, one per source
+    sources: list[str]
+    conflict: bool
+    flag_titles: list[str] = field(default_factory=list)
+
+    @property
+    def value(self) -> str:
+        return " · ".join(self.values)
+
+
+def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Headline]:
+    """The most cited indicators' latest stated levels, every source's figure side by side."""
+    levels: dict[str, list[Observation]] = defaultdict(list)
+    for o in dataset.rows("observations"):
+        assert isinstance(o, Observation)
+        if o.measure is Measure.level:
+            levels[o.indicator_id].append(o)
+    cited = Counter(o.indicator_id for o in dataset.rows("observations"))  # type: ignore[attr-defined]
+    order = sorted(levels, key=lambda i: (-cited[i], list(dataset.by_id["indicators"]).index(i)))
+    out = []
+    for indicator_id in order[:limit]:
+        rows = levels[indicator_id]
+        latest = max(o.period for o in rows)
+        chosen = sorted((o for o in rows if o.period == latest), key=lambda o: o.obs_id)
+        indicator = dataset.indicator(indicator_id)
+        entities = sorted({o.entity for o in chosen})
+        label = f"{indicator.name} ({', '.join(entities)}, {latest})" if entities[0] not in indicator.name else f"{indicator.name} ({latest})"
+        flags = [f for o in chosen for f in result.for_obs(o.obs_id) if f.severity is Severity.conflict]
+        out.append(Headline(
+            indicator_id, label, [written(o, indicator.unit) for o in chosen],
+            [who(dataset.by_id["sources"].get(o.source_id)) for o in chosen],  # type: ignore[arg-type]
+            bool(flags), sorted({f.title for f in flags}),
+        ))
+    return out
+
+
+def flag_counts(result: CheckResult) -> dict[str, int]:
+    counts = Counter(f.severity.value for f in result.flags)
+    return {s.value: counts.get(s.value, 0) for s in Severity}
+
+
+def top_flags(result: CheckResult, limit: int = 5) -> list[Flag]:
+    """The most serious first: conflicts, then warnings."""
+    serious = [f for f in result.flags if f.severity is not Severity.info]
+    return sorted(serious, key=lambda f: (SEVERITY_ORDER[f.severity], f.kind != "value_conflict", f.id))[:limit]
+
+
+@dataclass(frozen=True)
+class FlagSide:
+    obs_id: str
+    who: str
+    figure: str
+    period: str
+    quote: str
+    article: str
+
+
+def flag_sides(dataset: Dataset, flag: Flag) -> list[FlagSide]:
+    """Each observation a flag names, with its author and verbatim quote."""
+    sides = []
+    for obs_id in flag.obs_ids:
+        o = dataset.by_id["observations"].get(obs_id)
+        if not isinstance(o, Observation):
+            continue
+        src = dataset.by_id["sources"].get(o.source_id)
+        unit = dataset.indicator(o.indicator_id).unit
+        sides.append(FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,  # type: ignore[arg-type]
+                              src.article if isinstance(src, Source) else ""))
+    return sides
+
+
+def page_of_category(category: Category | str) -> str:
+    for page, categories in PAGE_CATEGORIES.items():
+        if Category(category) in categories:
+            return page
+    return "other"
+
+
+def charts_of_flag(dataset: Dataset, flag: Flag) -> list[tuple[str, str, str]]:
+    """(page, chart_id, chart title) of every chart that shows an observation of the flag."""
+    specs = {s.indicator_id: s for s in chart_specs(dataset)}
+    out = []
+    for obs_id in flag.obs_ids:
+        o = dataset.by_id["observations"].get(obs_id)
+        if isinstance(o, Observation) and o.indicator_id in specs:
+            spec = specs[o.indicator_id]
+            item = (page_of_category(spec.category), spec.id, spec.title)
+            if item not in out:
+                out.append(item)
+    return out
+
+
+def flag_authors(dataset: Dataset, flag: Flag) -> set[str]:
+    """Everyone a flag concerns: claimants and the ECFR writers citing them."""
+    names = set()
+    for sid in flag.source_ids:
+        s = dataset.by_id["sources"].get(sid)
+        if isinstance(s, Source):
+            names.add(s.article_author)
+            if s.claimed_by:
+                names.add(s.claimed_by)
+    return names
+
+
+def filter_flags(dataset: Dataset, flags: list[Flag], kinds=None, severities=None, authors=None) -> list[Flag]:
+    out = []
+    for f in flags:
+        if kinds and f.kind not in kinds:
+            continue
+        if severities and f.severity.value not in severities:
+            continue
+        if authors and not (flag_authors(dataset, f) & set(authors)):
+            continue
+        out.append(f)
+    return out
+
+
+def all_authors(dataset: Dataset) -> list[str]:
+    names = set()
+    for s in dataset.rows("sources"):
+        assert isinstance(s, Source)
+        names.add(s.article_author)
+        if s.claimed_by:
+            names.add(s.claimed_by)
+    return sorted(names)
+
+
+def source_table(dataset: Dataset, result: CheckResult) -> pd.DataFrame:
+    """Every source with how many figures it contributes and the flags that involve it."""
+    figures = Counter(o.source_id for o in dataset.rows("observations"))  # type: ignore[attr-defined]
+    events = Counter(e.source_id for e in dataset.rows("events"))  # type: ignore[attr-defined]
+    flags: dict[str, list[str]] = defaultdict(list)
+    for f in result.flags:
+        if f.kind == "corroborated":
+            continue
+        for sid in f.source_ids:
+            flags[sid].append(f"[{f.severity.value}] {f.title}")
+    rows = []
+    for s in dataset.rows("sources"):
+        assert isinstance(s, Source)
+        rows.append({
+            "claimed by": s.claimed_by or "(the ECFR writer)", "type": s.claimed_by_type.value,
+            "ECFR writer": s.article_author, "article": s.article, "cited work": s.cited_work or "",
+            "figures": figures.get(s.source_id, 0), "events": events.get(s.source_id, 0),
+            "flags": len(flags.get(s.source_id, [])), "flag titles": "; ".join(flags.get(s.source_id, [])),
+            "source_id": s.source_id,
+        })
+    return pd.DataFrame(rows).sort_values(["ECFR writer", "figures"], ascending=[True, False], kind="stable")
+
+
+def writers(dataset: Dataset) -> pd.DataFrame:
+    """The ECFR writers, each with the Chinese authors and bodies they cite."""
+    cited: dict[str, set[str]] = defaultdict(set)
+    articles: dict[str, str] = {}
+    for s in dataset.rows("sources"):
+        assert isinstance(s, Source)
+        articles[s.article_author] = s.article
+        if s.claimed_by:
+            cited[s.article_author].add(s.claimed_by)
+    return pd.DataFrame(
+        [{"ECFR writer": w, "article": a, "cites": ", ".join(sorted(cited[w])) or "—"} for w, a in articles.items()]
+    )
+
+
+def observations_table(dataset: Dataset, result: CheckResult) -> pd.DataFrame:
+    """All observations as an analyst reads them: figure as written, who says it, flags."""
+    frame = dataset.observations
+    indicators = dataset.by_id["indicators"]
+    sources = dataset.by_id["sources"]
+    figures, whos, names, flags = [], [], [], []
+    for o in dataset.rows("observations"):
+        assert isinstance(o, Observation)
+        ind = indicators[o.indicator_id]
+        figures.append(written(o, ind.unit))  # type: ignore[attr-defined]
+        whos.append(who(sources.get(o.source_id)))  # type: ignore[arg-type]
+        names.append(ind.name)  # type: ignore[attr-defined]
+        flags.append("; ".join(f"[{f.severity.value}] {f.title}" for f in result.for_obs(o.obs_id)))
+    frame.insert(1, "indicator", names)
+    frame.insert(2, "figure", figures)
+    frame.insert(3, "who", whos)
+    frame["flags"] = flags
+    return frame
+
+
+def filter_observations(frame: pd.DataFrame, indicators=None, entities=None, sources=None, text: str = "") -> pd.DataFrame:
+    mask = pd.Series(True, index=frame.index)
+    if indicators:
+        mask &= frame["indicator"].isin(indicators)
+    if entities:
+        mask &= frame["entity"].isin(entities)
+    if sources:
+        mask &= frame["who"].isin(sources)
+    if text.strip():
+        needle = text.strip().lower()
+        hay = frame[["indicator", "entity", "who", "quote", "note", "obs_id"]].astype(str).agg(" ".join, axis=1)
+        mask &= hay.str.lower().str.contains(needle, regex=False)
+    return frame[mask]
+
+
+def events_table(dataset: Dataset) -> pd.DataFrame:
+    frame = dataset.events
+    sources = dataset.by_id["sources"]
+    frame.insert(3, "who", [who(sources.get(s)) for s in frame["source_id"]])  # type: ignore[arg-type]
+    return frame.sort_values("date", kind="stable")

@@ -1,0 +1,130 @@
+"""Streamlit glue shared by the pages: the active dataset, and how a chart is laid out.
+
+Everything computed comes from `indicators`; this module only caches and lays out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from indicators import export
+from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_points, chart_specs, footnote_lines
+from indicators.checks import CheckResult, run_checks
+from indicators.dataset import Dataset, load_folder
+from indicators.summaries import md
+
+ROOT = Path(__file__).resolve().parent.parent
+PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900}}
+
+
+@dataclass(frozen=True)
+class AppState:
+    dataset: Dataset
+    result: CheckResult
+    revision: str  # what the sidebar and citations call this version of the data
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("INDICATORS_DATA_DIR", ROOT / "data"))
+
+
+def _fingerprint(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@st.cache_resource(show_spinner="Loading and checking the dataset…", max_entries=4)
+def _load(folder: str, fingerprint: str):
+    """Validated once per version of the files: every user and rerun shares it."""
+    result = load_folder(folder)
+    if not result.ok:
+        return None, result.errors
+    return AppState(result.dataset, run_checks(result.dataset), f"data/ folder @ {fingerprint}"), []
+
+
+def app_state() -> AppState:
+    folder = data_dir()
+    state, errors = _load(str(folder), _fingerprint(folder))
+    if state is None:
+        st.error(f"The dataset in {folder} is invalid: {len(errors)} error(s). Nothing can be shown until it is fixed.")
+        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
+        st.stop()
+    return state
+
+
+# --------------------------------------------------------------------------- charts
+
+def render_category_page(page: str, intro: str) -> None:
+    state = app_state()
+    st.caption(intro)
+    specs = chart_specs(state.dataset, PAGE_CATEGORIES[page])
+    if not specs:
+        st.info("No figures in these categories yet.")
+        return
+    focus = st.query_params.get("chart")
+    if focus and any(s.id == focus for s in specs):
+        specs = sorted(specs, key=lambda s: s.id != focus)
+        st.info(f"Showing the chart a flag links to first: **{md(next(s.title for s in specs))}**.")
+    for spec in specs:
+        render_chart(state, spec)
+
+
+def render_chart(state: AppState, spec: ChartSpec) -> None:
+    """Chart | Table | Sources, with downloads built only when clicked."""
+    with st.container(border=True, key=f"chart-{spec.id}"):
+        fig = build_figure(state.dataset, state.result, spec.id)
+        chart, table, sources = st.tabs(["Chart", "Table", "Sources"])
+        with chart:
+            st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=f"plot-{spec.id}")
+        points = chart_points(state.dataset, state.result, spec.indicator_id)
+        with table:
+            st.dataframe(
+                points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
+                hide_index=True,
+                column_config={"label": "figure as written", "interval": "values it allows"},
+            )
+        with sources:
+            for line in footnote_lines(state.dataset, {s for ids in points["source_id"] for s in str(ids).split(";") if s}):
+                st.markdown(md(line))
+            for row in points[points["kind"] != "implied"].itertuples():
+                st.markdown(f"> {md(row.quote)}\n\n— {md(row.who)}, *{md(row.article)}* ({md(row.label)}, {md(row.period)})")
+        render_downloads(state, spec, fig)
+
+
+def render_downloads(state: AppState, spec: ChartSpec, fig) -> None:
+    cols = st.columns(6)
+    missing = export.image_support()
+    for col, fmt, mime in zip(cols[:3], ("png", "svg", "pdf"), ("image/png", "image/svg+xml", "application/pdf")):
+        with col:
+            st.download_button(
+                f"{fmt.upper()}", data=lambda fmt=fmt: export.figure_bytes(fig, fmt), file_name=f"{spec.id}.{fmt}",
+                mime=mime, key=f"dl-{fmt}-{spec.id}", disabled=missing is not None, on_click="ignore",
+                help=missing or f"Download the chart as {fmt.upper()} with its title and source footnote",
+            )
+    with cols[3]:
+        st.download_button(
+            "CSV", data=lambda: export.to_csv_bytes(export.chart_sheets(state.dataset, state.result, spec.id)["data"]),
+            file_name=f"{spec.id}.csv", mime="text/csv", key=f"dl-csv-{spec.id}", on_click="ignore",
+            help="The chart's figures with quotes, authors and intervals",
+        )
+    with cols[4]:
+        st.download_button(
+            "XLSX", data=lambda: export.to_xlsx_bytes(export.chart_sheets(state.dataset, state.result, spec.id)),
+            file_name=f"{spec.id}.xlsx", key=f"dl-xlsx-{spec.id}", on_click="ignore",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            help="Data, full source citations and the flags that concern this chart",
+        )
+    with cols[5]:
+        with st.popover("Cite", help="Cite this figure"):
+            st.code(export.cite_chart(state.dataset, spec.id, state.revision), language=None, wrap_lines=True)
+    if missing:
+        st.caption(md(missing))

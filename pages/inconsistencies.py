@@ -1,0 +1,43 @@
+"""Inconsistencies: every flag as a card, with both sides' quotes, the arithmetic and a link to its chart."""
+
+import json
+
+import streamlit as st
+
+from indicators.summaries import all_authors, charts_of_flag, filter_flags, flag_sides, md
+from pages._shell import app_state
+
+PAGES = {"trade": "pages/trade.py", "security": "pages/security.py", "military": "pages/military.py",
+         "infrastructure": "pages/infrastructure.py", "other": "pages/other.py"}
+ICONS = {"conflict": "🔴", "warning": "🟠", "info": "🔵"}
+
+state = app_state()
+st.title("Inconsistencies")
+st.caption("Where authors disagree, where a stated change does not match the stated levels, what the figures imply, "
+           "targets against outcomes, and editorial notes. Intervals: the values each figure allows as written.")
+
+flags = state.result.flags
+c1, c2, c3 = st.columns(3)
+kinds = c1.multiselect("Kind", sorted({f.kind for f in flags}))
+severities = c2.multiselect("Severity", ["conflict", "warning", "info"], default=["conflict", "warning"])
+authors = c3.multiselect("Author", all_authors(state.dataset))
+shown = filter_flags(state.dataset, flags, kinds, severities, authors)
+st.write(f"{len(shown)} of {len(flags)} flags")
+
+for flag in shown:
+    with st.container(border=True, key=f"flag-{flag.id}"):
+        st.markdown(f"{ICONS[flag.severity.value]} **{md(flag.title)}**")
+        st.caption(f"{flag.severity.value} · {flag.kind} · id {flag.id}")
+        st.markdown(md(flag.explanation))
+        sides = flag_sides(state.dataset, flag)
+        if sides:
+            for col, side in zip(st.columns(min(len(sides), 3)), sides[:3]):
+                with col:
+                    st.markdown(f"**{md(side.figure)}** ({md(side.period)}) — {md(side.who)}")
+                    st.markdown(f"> {md(side.quote)}")
+                    st.caption(md(side.article))
+        if flag.numbers:
+            with st.expander("The arithmetic"):
+                st.code(json.dumps(flag.numbers, indent=2, ensure_ascii=False), language="json")
+        for page, chart_id, title in charts_of_flag(state.dataset, flag):
+            st.page_link(PAGES[page], label=f"Chart: {title}", icon="📈", query_params={"chart": chart_id})

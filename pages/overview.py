@@ -1,0 +1,45 @@
+"""Overview: headline figures (every source's value side by side), the most serious flags."""
+
+import streamlit as st
+
+from indicators.summaries import flag_counts, headlines, md, top_flags
+from pages._shell import app_state
+
+state = app_state()
+st.title("China and Russia: Gaming the West — the figures")
+st.markdown(
+    "Every figure cited in ECFR's *China Analysis* (2016) on the China–Russia relationship, "
+    "with who claims it, where, and the exact sentence; checked for disagreements between authors "
+    "and for arithmetic that does not add up."
+)
+
+st.subheader("Headline figures")
+cards = headlines(state.dataset, state.result)
+for start in range(0, len(cards), 4):
+    for col, card in zip(st.columns(4), cards[start : start + 4]):
+        with col.container(border=True):
+            st.metric(card.label, card.value, help="; ".join(f"{v}: {s}" for v, s in zip(card.values, card.sources)))
+            if card.conflict:
+                st.badge(f"{len(card.values)} figures — sources disagree", icon="⚠️", color="red")
+                for title in card.flag_titles[:2]:
+                    st.caption(md(title))
+            else:
+                st.caption(md(" · ".join(card.sources)))
+
+counts = flag_counts(state.result)
+st.subheader("Most serious flags")
+st.caption(f"{counts['conflict']} conflicts, {counts['warning']} warnings, {counts['info']} notes. "
+           "All of them, with quotes and arithmetic, on the Inconsistencies page.")
+for flag in top_flags(state.result):
+    with st.container(border=True):
+        st.markdown(f"**{md(flag.title)}**  \n{md(flag.explanation)}")
+        st.caption(f"{flag.severity.value} · {flag.kind} · {flag.id}")
+st.page_link("pages/inconsistencies.py", label="All inconsistencies", icon="⚠️")
+
+st.subheader("What the dashboard holds")
+c = state.dataset.counts()
+st.markdown(
+    f"- {c['observations']} figures of {c['indicators']} indicators, each with its verbatim quote\n"
+    f"- {c['sources']} sources: the Chinese authors and bodies, and the ECFR writers who cite them\n"
+    f"- {c['events']} dated events, and {c['flags']} editorial notes the arithmetic cannot compute"
+)

@@ -1,0 +1,129 @@
+"""Every page renders without an exception and shows what a briefer looks for."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+PAGES = ["pages/overview.py", "pages/trade.py", "pages/security.py", "pages/military.py",
+         "pages/infrastructure.py", "pages/other.py", "pages/timeline.py", "pages/inconsistencies.py",
+         "pages/sources.py", "pages/data.py"]
+
+
+def open_page(path: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    if path:
+        at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders(path):
+    at = open_page(path)
+    assert at.title or at.get("plotly_chart")
+
+
+def test_sidebar_says_what_is_shown():
+    at = open_page()
+    text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(c.value for c in at.sidebar.caption)
+    assert "figures" in text and "conflicts" in text and "Dataset: data/ folder @" in text
+
+
+def test_overview_shows_both_2015_trade_figures_with_a_badge():
+    at = open_page()
+    trade = [m for m in at.metric if m.label.startswith("China–Russia bilateral trade")]
+    assert trade and "$64bn" in trade[0].value and "$69bn" in trade[0].value
+    badges = [b for b in at.get("badge")] if at.get("badge") else []
+    assert any("sources disagree" in b.proto.label for b in badges)
+
+
+def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
+    at = open_page("pages/trade.py")
+    specs = figures(at)
+    trade = next(f for f in specs if "China–Russia bilateral trade" in f["layout"]["title"]["text"])
+    notes = " ".join(a.get("text", "") for a in trade["layout"].get("annotations", []))
+    assert "Source: Liu Fenghua, cited by Mathieu Duchâtel" in notes
+    assert "Source: Liu Changmin, cited by Michal Makocki" in notes
+    names = [t.get("name", "") for t in trade["data"]]
+    assert "Implied by a stated change or multiple" in names
+    texts = " ".join(" ".join(t.get("text", []) or []) for t in trade["data"])
+    assert "$100bn target" in texts and "conflict" in texts
+    assert trade["layout"]["template"]["layout"]  # explicit template, so exports match the screen
+
+
+def test_security_page_shows_bounds_and_approximations_as_such():
+    at = open_page("pages/security.py")
+    recruits = next(f for f in figures(at) if "ISIS" in f["layout"]["title"]["text"] and "joined" in f["layout"]["title"]["text"])
+    texts = " ".join(" ".join(t.get("text", []) or []) for t in recruits["data"])
+    assert ">5,000" in texts and "≈1,000" in texts
+    symbols = [s for t in recruits["data"] for s in (t.get("marker", {}).get("symbol") or [])]
+    assert "triangle-up" in symbols
+    arrows = [a for a in recruits["layout"].get("annotations", []) if a.get("showarrow")]
+    assert arrows  # the open end of ">5,000" points upwards
+
+
+def test_inconsistency_cards_show_quotes_and_filter_by_author():
+    at = open_page("pages/inconsistencies.py")
+    body = " ".join(m.value for m in at.markdown)
+    assert "Liu Fenghua" in body and "Bilateral trade totalled \\$95 billion" in body
+
+    def shown() -> tuple[int, int]:
+        line = next(m.value for m in at.markdown if m.value.endswith(" flags") and " of " in m.value)
+        n, _, total, _ = line.split(" ")
+        return int(n), int(total)
+
+    everything = shown()
+    at.multiselect[2].set_value(["Chen Yu"]).run()
+    assert shown() == (0, everything[1])  # Chen Yu's only flag is a note, hidden by the default severities
+    at.multiselect[1].set_value(["conflict", "warning", "info"]).run()
+    assert shown()[0] >= 1 and not at.exception
+
+
+def test_a_flag_link_brings_its_chart_first():
+    at = open_page("pages/trade.py", chart="russia-china-crude-exports")
+    first = figures(at)[0]
+    assert "crude" in first["layout"]["title"]["text"].lower()
+
+
+def test_data_page_filters_and_counts():
+    at = open_page("pages/data.py")
+    at.text_input[0].input("Uzbek").run()
+    assert any(m.value.startswith("1 of ") or m.value.startswith("2 of ") for m in at.markdown)
+
+
+def test_html_in_the_data_is_shown_as_text(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    path = folder / "indicators.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "China–Russia bilateral trade,", "China–Russia bilateral trade <script>alert(1)</script>,", 1), encoding="utf-8")
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
+    at = open_page("pages/trade.py")
+    title = next(f["layout"]["title"]["text"] for f in figures(at) if "bilateral" in f["layout"]["title"]["text"])
+    assert "&lt;script&gt;" in title and "<script>" not in title
+
+
+def test_invalid_data_folder_shows_errors_not_a_traceback(tmp_path, monkeypatch):
+    import shutil
+
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    (folder / "sources.csv").write_bytes(b"\x00\x01")
+    monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("is invalid" in e.value for e in at.error)
