@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 from .checks import filter_by_severity, run_checks
-from .dataset import CsvError, load_folder, parse_table, with_files
+from .changes import parse_files, plan_upload
+from .dataset import CsvError, combine, load_folder
+from .store import folder_files
 from .provenance import read_source_text, verify
 from .schema import Severity
 
@@ -21,7 +23,9 @@ def _print_errors(errors: list[CsvError]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    base = load_folder(args.data)
+    result = load_folder(args.data)
+    errors = list(result.errors)
+    parsed = result.parsed
     if args.files:
         uploads = []
         for name in args.files:
@@ -29,21 +33,26 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if not path.is_file():
                 print(f"{name}: no such file", file=sys.stderr)
                 return 2
-            uploads.append(parse_table(path.name, path.read_bytes()))
-        result = with_files(base.parsed, uploads)
-    else:
-        result = base
-    errors = list(result.errors)
+            uploads.append((path.name, path.read_bytes()))
+        if errors:  # the folder itself is broken: say so before judging the files against it
+            errors.insert(0, CsvError(str(args.data), None, None, None, "the data folder is invalid"))
+        else:
+            plan = plan_upload(folder_files(args.data), uploads, args.mode)
+            errors = plan.errors
+            if plan.ok:
+                parsed = parse_files(plan.files)
+                result = combine(parsed)
     verified = None
     if args.source_text:
         if not Path(args.source_text).is_file():
             print(f"{args.source_text}: no such source text", file=sys.stderr)
             return 2
-        report = verify(result.parsed, read_source_text(args.source_text))
-        errors.extend(report.errors)
-        for note in report.notes:
-            print(f"note: {note}")
-        verified = report.checked
+        if not errors:
+            report = verify(parsed, read_source_text(args.source_text))
+            errors.extend(report.errors)
+            for note in report.notes:
+                print(f"note: {note}")
+            verified = report.checked
     if errors:
         _print_errors(errors)
         print(f"{len(errors)} error(s)", file=sys.stderr)
@@ -87,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
     v.add_argument("--source-text", help="also verify every quote against this source text")
     v.add_argument("files", nargs="*", help="CSV files to check against the folder's other tables")
+    v.add_argument("--mode", choices=("replace", "merge"), default="replace",
+                   help="a FILE is the whole table (replace, default) or rows to upsert by id (merge)")
     v.set_defaults(func=cmd_validate)
 
     c = sub.add_parser("check", help="run the consistency engine and print its flags")

@@ -174,3 +174,13 @@ def revision_diff(old_files: Mapping[str, bytes], new_files: Mapping[str, bytes]
             if not d.is_empty:
                 diffs.append(d)
     return diffs
+
+
+def changed_frame(diff: TableDiff):
+    """One row per changed cell: id, column, old, new."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [{"id": c.row_id, "column": col, "old": old, "new": new} for c in diff.changed for col, (old, new) in c.fields.items()],
+        columns=["id", "column", "old", "new"],
+    )

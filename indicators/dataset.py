@@ -350,18 +350,6 @@ def load_folder(folder: str | Path) -> LoadResult:
     return combine(parsed, errors)
 
 
-def with_files(base: Mapping[str, ParsedTable], uploads: Iterable[ParsedTable]) -> LoadResult:
-    """Check uploaded files against the other tables of a folder (each replaces its table)."""
-    parsed = dict(base)
-    errors: list[CsvError] = []
-    for up in uploads:
-        if up.table is None:
-            errors.extend(up.errors)
-            continue
-        parsed[up.table] = up
-    return combine(parsed, errors)
-
-
 def combine(parsed: Mapping[str, ParsedTable], errors: list[CsvError] | None = None) -> LoadResult:
     """Row errors of every file plus the cross-table checks; a Dataset only when all is clean."""
     errors = list(errors or [])

@@ -143,6 +143,17 @@ class Store:
         with self.engine.connect() as conn:
             return self._files(conn, revision_id)
 
+    def zip(self, revision_id: int) -> bytes:
+        """A revision's CSV files as a zip, named as the data/ folder names them."""
+        import io
+        import zipfile
+
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+            for table, content in sorted(self.files(revision_id).items()):
+                archive.writestr(f"revision-{revision_id}/{table}.csv", content)
+        return buf.getvalue()
+
     def _revision(self, conn: Connection, revision_id: int) -> Revision | None:
         row = conn.execute(select(revisions).where(revisions.c.id == revision_id)).mappings().first()
         if row is None:

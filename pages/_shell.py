@@ -5,7 +5,6 @@ Everything computed comes from `indicators`; this module only caches and lays ou
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,9 @@ import streamlit as st
 from indicators import export
 from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_points, chart_specs, footnote_lines
 from indicators.checks import CheckResult, run_checks
-from indicators.dataset import Dataset, load_folder
+from indicators.changes import parse_files
+from indicators.dataset import Dataset, combine
+from indicators.store import Store
 from indicators.summaries import md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,34 +29,43 @@ class AppState:
     dataset: Dataset
     result: CheckResult
     revision: str  # what the sidebar and citations call this version of the data
+    revision_id: int
 
 
 def data_dir() -> Path:
     return Path(os.environ.get("INDICATORS_DATA_DIR", ROOT / "data"))
 
 
-def _fingerprint(folder: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.csv")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None, folder: str) -> Store:
+    store = Store(url)
+    store.ensure_initialised(folder)
+    return store
 
 
-@st.cache_resource(show_spinner="Loading and checking the dataset…", max_entries=4)
-def _load(folder: str, fingerprint: str):
-    """Validated once per version of the files: every user and rerun shares it."""
-    result = load_folder(folder)
-    if not result.ok:
+def store() -> Store:
+    """The revision store every user of this server shares (INDICATORS_DB_URL, default var/)."""
+    return _store(os.environ.get("INDICATORS_DB_URL"), str(data_dir()))
+
+
+@st.cache_resource(show_spinner="Loading and checking the dataset…", max_entries=8)
+def _load(url: str, revision_id: int):
+    """Validated and checked once per revision: every user and rerun shares the result."""
+    s = store()
+    result = combine(parse_files(s.files(revision_id)))
+    if not result.ok or result.dataset is None:
         return None, result.errors
-    return AppState(result.dataset, run_checks(result.dataset), f"data/ folder @ {fingerprint}"), []
+    return AppState(result.dataset, run_checks(result.dataset), s.revision(revision_id).label, revision_id), []
 
 
 def app_state() -> AppState:
-    folder = data_dir()
-    state, errors = _load(str(folder), _fingerprint(folder))
+    s = store()
+    head = s.head()
+    assert head is not None  # ensure_initialised made revision 0
+    state, errors = _load(s.url, head.id)
     if state is None:
-        st.error(f"The dataset in {folder} is invalid: {len(errors)} error(s). Nothing can be shown until it is fixed.")
+        st.error(f"The active dataset ({head.label}) is invalid: {len(errors)} error(s). "
+                 "Nothing can be shown until it is fixed or reverted.")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
         st.stop()
     return state

@@ -1,24 +1,153 @@
-"""Data: every observation in a filterable table, with a CSV download of what is shown."""
+"""Data: every observation in a filterable table; uploads with preview; revision history and revert."""
 
+import pandas as pd
 import streamlit as st
 
 from indicators import export
-from indicators.schema import Observation, describe_columns
-from indicators.summaries import filter_observations, observations_table
-from pages._shell import app_state
+from indicators.access import configured_key, may_edit
+from indicators.changes import changed_frame, plan_upload, revision_diff
+from indicators.dataset import MAX_ROWS
+from indicators.schema import TABLES, describe_columns
+from indicators.store import ChangeRefused
+from indicators.summaries import filter_observations, md, observations_table
+from pages._shell import app_state, store
+
+
+def secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets file: that is the local single-user mode
+        return {}
+
 
 state = app_state()
 st.title("Data")
-table = observations_table(state.dataset, state.result)
-c1, c2, c3 = st.columns(3)
-indicators = c1.multiselect("Indicator", sorted(table["indicator"].unique()))
-entities = c2.multiselect("Entity", sorted(table["entity"].unique()))
-sources = c3.multiselect("Who says it", sorted(table["who"].unique()))
-text = st.text_input("Search quotes, notes and names")
-shown = filter_observations(table, indicators, entities, sources, text)
-st.write(f"{len(shown)} of {len(table)} figures")
-st.dataframe(shown, hide_index=True)
-st.download_button("Download these rows (CSV)", data=export.to_csv_bytes(shown), file_name="observations-filtered.csv",
-                   mime="text/csv", key="dl-filtered", on_click="ignore")
-with st.expander("Columns of observations.csv"):
-    st.dataframe(describe_columns(Observation), hide_index=True)
+tab_table, tab_upload, tab_history = st.tabs(["Observations", "Upload", "History"])
+
+# --------------------------------------------------------------------------- the table
+with tab_table:
+    table = observations_table(state.dataset, state.result)
+    c1, c2, c3 = st.columns(3)
+    indicators = c1.multiselect("Indicator", sorted(table["indicator"].unique()))
+    entities = c2.multiselect("Entity", sorted(table["entity"].unique()))
+    sources = c3.multiselect("Who says it", sorted(table["who"].unique()))
+    text = st.text_input("Search quotes, notes and names")
+    shown = filter_observations(table, indicators, entities, sources, text)
+    st.write(f"{len(shown)} of {len(table)} figures")
+    st.dataframe(shown, hide_index=True)
+    st.download_button("Download these rows (CSV)", data=export.to_csv_bytes(shown), file_name="observations-filtered.csv",
+                       mime="text/csv", key="dl-filtered", on_click="ignore")
+    with st.expander("The columns of each CSV (from the validation models)"):
+        for name, model in TABLES.items():
+            st.markdown(f"**{name}.csv**")
+            st.dataframe(describe_columns(model), hide_index=True)
+
+# --------------------------------------------------------------------------- who may write
+key = configured_key(secrets())
+if key is None:
+    can_edit = True
+    mode_note = "Local single-user mode: no editor key is configured (set INDICATORS_EDITOR_KEY), so anyone here may apply."
+else:
+    given = st.sidebar.text_input("Editor key", type="password", key="editor-key",
+                                  help="Editors can upload and revert; everyone can look and download.")
+    can_edit = may_edit(given, key)
+    mode_note = "Editor mode." if can_edit else "View only: enter the editor key in the sidebar to upload or revert."
+
+# --------------------------------------------------------------------------- upload
+with tab_upload:
+    st.caption(mode_note)
+    st.markdown(
+        f"Upload one or several of `observations.csv`, `sources.csv`, `indicators.csv`, `flags.csv`, `events.csv` "
+        f"(UTF-8, comma-separated, the header of the file; at most {MAX_ROWS:,} rows and the server's upload size). "
+        "The kind of each file is recognised from its header. Nothing is applied until you have seen the preview."
+    )
+    nonce = st.session_state.setdefault("upload-nonce", 0)
+    files = st.file_uploader("CSV files", type=["csv"], accept_multiple_files=True, key=f"uploader-{nonce}",
+                             disabled=not can_edit)
+    mode = st.radio("Mode", ["merge", "replace"], horizontal=True, disabled=not can_edit,
+                    captions=["add new ids, update existing ones", "the upload becomes the whole table"])
+    if files:
+        uploads = [(f.name, f.getvalue()) for f in files]
+        current = store().files(state.revision_id)
+        plan = plan_upload(current, uploads, mode)
+        if not plan.ok:
+            st.error(f"{len(plan.errors)} problem(s) found; nothing was applied and nothing stored has changed.")
+            st.dataframe(pd.DataFrame([e.as_dict() for e in plan.errors]), hide_index=True,
+                         column_config={"row": st.column_config.NumberColumn(format="%d")})
+        else:
+            st.success("The upload is valid. Preview of what applying it would do:")
+            for diff in plan.diffs:
+                st.markdown(f"**{md(diff.file)} → {diff.table}.csv**")
+                m1, m2, m3, m4 = st.columns(4)
+                m1.metric("added", len(diff.added))
+                m2.metric("changed", len(diff.changed))
+                m3.metric("removed", len(diff.removed))
+                m4.metric("unchanged", diff.unchanged)
+                if diff.added:
+                    st.dataframe(pd.DataFrame(diff.added), hide_index=True)
+                if diff.changed:
+                    st.dataframe(changed_frame(diff), hide_index=True)
+                if diff.removed:
+                    st.write("Removed ids: " + ", ".join(diff.removed))
+            st.markdown(f"**Flags:** {len(plan.raised)} raised, {len(plan.resolved)} resolved")
+            for flag in plan.raised:
+                st.warning(f"New {flag.severity.value}: {flag.title}", icon="⚠️")
+            for flag in plan.resolved:
+                st.info(f"Resolved: {flag.title}", icon="✅")
+            if not plan.changes_anything:
+                st.info("The upload changes nothing.")
+            message = st.text_input("What changed and why", key="apply-message", max_chars=500)
+            editor = st.text_input("Your name", key="apply-editor", max_chars=100)
+            if st.button("Apply", type="primary", disabled=not (can_edit and plan.changes_anything and message.strip())):
+                def recompute(_head, head_files):
+                    fresh = plan_upload(head_files, uploads, mode)
+                    if not fresh.ok:
+                        raise ChangeRefused("the data changed meanwhile and the upload no longer fits", fresh.errors)
+                    return fresh.files
+                try:
+                    rev = store().commit(recompute, message, editor or "anonymous")
+                except ChangeRefused as exc:
+                    st.error(str(exc))
+                    st.dataframe(pd.DataFrame([e.as_dict() for e in exc.errors]), hide_index=True)
+                else:
+                    st.session_state["upload-nonce"] = nonce + 1
+                    st.session_state["applied"] = f"Applied as {rev.label}: {rev.message}"
+                    st.rerun()
+    if "applied" in st.session_state:
+        st.success(st.session_state.pop("applied"))
+    with st.expander("Try an example upload"):
+        st.markdown("`data/examples/` holds a labelled example file; upload it here to see a preview.")
+
+# --------------------------------------------------------------------------- history
+with tab_history:
+    history = store().history()
+    st.dataframe(
+        pd.DataFrame([{"revision": r.id, "parent": r.parent_id, "time (UTC)": r.created_at, "kind": r.kind,
+                       "message": r.message, "editor": r.editor,
+                       **{f.table: f.rows for f in r.files}} for r in history]),
+        hide_index=True,
+    )
+    ids = [r.id for r in history]
+    chosen = st.selectbox("Revision", ids, format_func=lambda i: f"revision {i}" + (" (active)" if i == ids[0] else ""))
+    rev = store().revision(chosen)
+    if rev.parent_id is not None:
+        diffs = revision_diff(store().files(rev.parent_id), store().files(rev.id))
+        st.markdown(f"Changes from revision {rev.parent_id}:" if diffs else "No row changes from its parent.")
+        for diff in diffs:
+            st.markdown(f"**{diff.table}.csv**: {len(diff.added)} added, {len(diff.changed)} changed, "
+                        f"{len(diff.removed)} removed")
+            if diff.added:
+                st.dataframe(pd.DataFrame(diff.added), hide_index=True)
+            if diff.changed:
+                st.dataframe(changed_frame(diff), hide_index=True)
+            if diff.removed:
+                st.write("Removed ids: " + ", ".join(diff.removed))
+    st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=lambda: store().zip(rev.id),
+                       file_name=f"indicators-revision-{rev.id}.zip", mime="application/zip",
+                       key=f"dl-rev-{rev.id}", on_click="ignore")
+    if rev.id != ids[0]:
+        if st.button(f"Revert to revision {rev.id}", disabled=not can_edit,
+                     help="Makes a new revision with this content; nothing is deleted"):
+            new = store().revert(rev.id, f"Revert to revision {rev.id}", st.session_state.get("apply-editor") or "anonymous")
+            st.session_state["applied"] = f"Reverted: {new.label} has the content of revision {rev.id}."
+            st.rerun()

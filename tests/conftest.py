@@ -81,3 +81,12 @@ def real():
 def source_text() -> str:
     assert SOURCE_TEXT.is_file(), f"the source text is expected beside the clone at {SOURCE_TEXT}"
     return SOURCE_TEXT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def private_store(tmp_path_factory, monkeypatch):
+    """Each test gets its own revision store, so nothing is written under var/."""
+    db = tmp_path_factory.mktemp("store") / "indicators.db"
+    monkeypatch.setenv("INDICATORS_DB_URL", f"sqlite:///{db}")
+    monkeypatch.delenv("INDICATORS_EDITOR_KEY", raising=False)
+    return f"sqlite:///{db}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.dataset import load_folder, parse_table, recognise_table, with_files
+from indicators.dataset import load_folder, parse_table, recognise_table
 from indicators.schema import Observation, columns
 
 from .conftest import csv_bytes, indicator, obs, source, write_folder
@@ -182,20 +182,6 @@ def test_missing_required_file_is_reported(tmp_path):
     folder = write_folder(tmp_path, sources=[source("a")], indicators=[indicator("trade")])
     result = load_folder(folder)
     assert any(e.file == "observations.csv" and "missing file" in e.message for e in result.errors)
-
-
-def test_an_upload_replaces_its_table_and_is_checked_against_the_others(tmp_path):
-    folder = write_folder(tmp_path, sources=[source("a")], indicators=[indicator("trade")],
-                          observations=[obs("o1", "69")])
-    base = load_folder(folder)
-    assert base.ok
-    upload = parse_table("mine.csv", csv_bytes("observations", [obs("o2", "64", source_id="zz")]))
-    result = with_files(base.parsed, [upload])
-    assert [str(e) for e in result.errors] == ["mine.csv:2:source_id: unknown source_id 'zz': not in sources.csv"]
-    good = parse_table("mine.csv", csv_bytes("observations", [obs("o2", "64")]))
-    ok = with_files(base.parsed, [good])
-    assert ok.ok and [o.obs_id for o in ok.dataset.rows("observations")] == ["o2"]
-    assert base.dataset.counts()["observations"] == 1  # nothing stored changed
 
 
 def test_frames_are_typed_for_charts(tmp_path):

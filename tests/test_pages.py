@@ -38,7 +38,7 @@ def test_every_page_renders(path):
 def test_sidebar_says_what_is_shown():
     at = open_page()
     text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(c.value for c in at.sidebar.caption)
-    assert "figures" in text and "conflicts" in text and "Dataset: data/ folder @" in text
+    assert "figures" in text and "conflicts" in text and "Dataset: revision 0" in text
 
 
 def test_overview_shows_both_2015_trade_figures_with_a_badge():
