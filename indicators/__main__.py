@@ -1,8 +1,9 @@
-"""Command line: python -m indicators validate|check."""
+"""Command line: python -m indicators validate|check|charts|export|brief."""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -88,6 +89,103 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------- exports
+
+
+def _load_checked(folder: Path):
+    """The folder's dataset and its checks, or None after printing why it is invalid."""
+    result = load_folder(folder)
+    if not result.ok or result.dataset is None:
+        _print_errors(result.errors)
+        print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
+        return None
+    return result.dataset, run_checks(result.dataset)
+
+
+def folder_revision(folder: Path) -> str:
+    """What a citation names as the dataset revision: the folder and a hash of its CSVs."""
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.csv")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return f"{folder.resolve().name}/ folder, sha256 {digest.hexdigest()[:12]}"
+
+
+def _unknown_charts(dataset, chart_ids: list[str]) -> list[str]:
+    from .charts import chart_specs
+
+    known = {s.id for s in chart_specs(dataset)}
+    return [c for c in chart_ids if c not in known]
+
+
+def _write(path: Path, data: bytes) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        print(f"{path}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({len(data):,} bytes)")
+    return 0
+
+
+def cmd_charts(args: argparse.Namespace) -> int:
+    from .charts import chart_specs
+
+    loaded = _load_checked(args.data)
+    if loaded is None:
+        return 1
+    for spec in chart_specs(loaded[0]):
+        print(f"{spec.id}\t{spec.title}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+    from .charts import build_figure
+
+    loaded = _load_checked(args.data)
+    if loaded is None:
+        return 1
+    dataset, checked = loaded
+    if _unknown_charts(dataset, [args.chart_id]):
+        print(f"no chart {args.chart_id!r}: `python -m indicators charts` lists the chart ids", file=sys.stderr)
+        return 2
+    fmt = args.format
+    if fmt == "csv":
+        data = export.to_csv_bytes(export.chart_sheets(dataset, checked, args.chart_id)["data"], excel=args.excel)
+    elif fmt == "xlsx":
+        data = export.to_xlsx_bytes(export.chart_sheets(dataset, checked, args.chart_id))
+    else:
+        try:
+            data = export.figure_bytes(build_figure(dataset, checked, args.chart_id), fmt,
+                                       width=args.width, height=args.height, scale=args.scale)
+        except export.ImageExportUnavailable as exc:
+            print(exc.message, file=sys.stderr)
+            return 1
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    return _write(args.output, data)
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    from . import export
+
+    loaded = _load_checked(args.data)
+    if loaded is None:
+        return 1
+    dataset, checked = loaded
+    unknown = _unknown_charts(dataset, args.chart_ids)
+    if unknown:
+        print(f"no chart {', '.join(map(repr, unknown))}: `python -m indicators charts` lists the chart ids",
+              file=sys.stderr)
+        return 2
+    missing = export.image_support()
+    if missing:
+        print(f"note: the pack has no images. {missing}", file=sys.stderr)
+    return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_revision(args.data)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -106,6 +204,27 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--severity", choices=[s.value for s in Severity], default="info",
                    help="show flags of this severity and above (default: all)")
     c.set_defaults(func=cmd_check)
+
+    ch = sub.add_parser("charts", help="list the chart ids and titles (one per line, tab-separated)")
+    ch.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ch.set_defaults(func=cmd_charts)
+
+    e = sub.add_parser("export", help="write one chart as an image (png, svg, pdf) or its data (csv, xlsx)")
+    e.add_argument("chart_id", help="a chart id from `python -m indicators charts`")
+    e.add_argument("--format", required=True, choices=("png", "svg", "pdf", "csv", "xlsx"))
+    e.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
+    e.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    e.add_argument("--width", type=int, default=1600, help="image width in layout pixels (default 1600)")
+    e.add_argument("--height", type=int, default=900, help="image height in layout pixels (default 900)")
+    e.add_argument("--scale", type=float, default=1.0, help="pixels per layout pixel for png (default 1)")
+    e.add_argument("--excel", action="store_true", help="csv: add a UTF-8 byte order mark for Excel")
+    e.set_defaults(func=cmd_export)
+
+    b = sub.add_parser("brief", help="write a briefing pack (zip): charts as PNG/SVG, data.xlsx, README.md")
+    b.add_argument("chart_ids", nargs="+", metavar="CHART_ID")
+    b.add_argument("-o", "--output", type=Path, required=True, help="the zip to write")
+    b.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    b.set_defaults(func=cmd_brief)
     return parser
 
 

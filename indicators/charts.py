@@ -108,8 +108,12 @@ def unit_label(unit: Unit) -> str:
     return UNIT_RULES[unit].label
 
 
-def written(o: Observation, unit: Unit | None = None) -> str:
-    """The figure as the text writes it, with its qualifier: '>5,000', '≈1,000', '17–24'."""
+def written(o: Observation, unit: Unit | None = None, with_unit: bool = False) -> str:
+    """The figure as the text writes it, with its qualifier: '>5,000', '≈1,000', '17–24'.
+
+    Money and shares always carry their sign ($, %); other units only when asked
+    (a chart's axis already names them, a headline card does not).
+    """
     def fmt(d) -> str:
         whole, _, frac = str(d).partition(".")
         return f"{int(whole):,}" + (f".{frac}" if frac else "")
@@ -125,6 +129,10 @@ def written(o: Observation, unit: Unit | None = None) -> str:
         return f"${body}bn".replace("$>", ">$").replace("$≈", "≈$").replace("$<", "<$")
     if unit is Unit.percent:
         return body + "%"
+    if with_unit and unit is Unit.rank:
+        return f"rank {body}"
+    if with_unit and unit is not None and unit is not Unit.count:
+        return f"{body} {UNIT_RULES[unit].label}"
     return body
 
 

@@ -171,7 +171,8 @@ def _chart_source_ids(points: pd.DataFrame) -> list[str]:
 
 
 def _finite(x: Any) -> float | None:
-    return float(x) if x is not None and math.isfinite(float(x)) else None
+    """A bound for a spreadsheet: empty when open-ended, without binary float noise."""
+    return float(f"{float(x):.12g}") if x is not None and math.isfinite(float(x)) else None
 
 
 def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[str, pd.DataFrame]:
@@ -455,7 +456,7 @@ def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: st
         lines += [f"- `charts/<chart>.png`: {1600 * PACK_PNG_SCALE}×{900 * PACK_PNG_SCALE} px (16:9), for slides and print",
                   "- `charts/<chart>.svg`: vector, for editing"]
     else:
-        lines += [f"Images were left out of this pack: {_md(missing)}", ""]
+        lines += [f"Images were left out of this pack: {' '.join(missing.split())}", ""]  # our own message
     lines += ["- `data.xlsx`: one sheet of figures per chart, plus `sources` (full citations) and "
               "`flags` (conflicts and caveats)", ""]
     severity_label = {Severity.conflict: "CONFLICT", Severity.warning: "WARNING", Severity.info: "INFO"}

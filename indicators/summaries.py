@@ -39,25 +39,29 @@ class Headline:
 
 
 def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Headline]:
-    """The most cited indicators' latest stated levels, every source's figure side by side."""
-    levels: dict[str, list[Observation]] = defaultdict(list)
+    """The most cited figures' latest stated levels, every source's value side by side.
+
+    One card per indicator and entity, so a card never mixes countries; the
+    catch-all 'other' category is left to its page.
+    """
+    levels: dict[tuple[str, str], list[Observation]] = defaultdict(list)
     for o in dataset.rows("observations"):
         assert isinstance(o, Observation)
-        if o.measure is Measure.level:
-            levels[o.indicator_id].append(o)
-    cited = Counter(o.indicator_id for o in dataset.rows("observations"))  # type: ignore[attr-defined]
-    order = sorted(levels, key=lambda i: (-cited[i], list(dataset.by_id["indicators"]).index(i)))
+        if o.measure is Measure.level and dataset.indicator(o.indicator_id).category is not Category.other:
+            levels[(o.indicator_id, o.entity)].append(o)
+    cited = Counter((o.indicator_id, o.entity) for o in dataset.rows("observations"))  # type: ignore[attr-defined]
+    position = {i: n for n, i in enumerate(dataset.by_id["indicators"])}
+    order = sorted(levels, key=lambda k: (-cited[k], position[k[0]], k[1]))
     out = []
-    for indicator_id in order[:limit]:
-        rows = levels[indicator_id]
-        latest = max(o.period for o in rows)
-        chosen = sorted((o for o in rows if o.period == latest), key=lambda o: o.obs_id)
+    for key in order[:limit]:
+        indicator_id, entity = key
+        latest = max(o.period for o in levels[key])
+        chosen = sorted((o for o in levels[key] if o.period == latest), key=lambda o: o.obs_id)
         indicator = dataset.indicator(indicator_id)
-        entities = sorted({o.entity for o in chosen})
-        label = f"{indicator.name} ({', '.join(entities)}, {latest})" if entities[0] not in indicator.name else f"{indicator.name} ({latest})"
+        label = f"{indicator.name} ({latest})" if entity in indicator.name else f"{indicator.name}: {entity} ({latest})"
         flags = [f for o in chosen for f in result.for_obs(o.obs_id) if f.severity is Severity.conflict]
         out.append(Headline(
-            indicator_id, label, [written(o, indicator.unit) for o in chosen],
+            indicator_id, label, [written(o, indicator.unit, with_unit=True) for o in chosen],
             [who(dataset.by_id["sources"].get(o.source_id)) for o in chosen],  # type: ignore[arg-type]
             bool(flags), sorted({f.title for f in flags}),
         ))
@@ -222,7 +226,7 @@ def filter_observations(frame: pd.DataFrame, indicators=None, entities=None, sou
         mask &= frame["who"].isin(sources)
     if text.strip():
         needle = text.strip().lower()
-        hay = frame[["indicator", "entity", "who", "quote", "note", "obs_id"]].astype(str).agg(" ".join, axis=1)
+        hay = frame[["indicator", "entity", "who", "quote", "note", "obs_id"]].fillna("").astype(str).agg(" ".join, axis=1)
         mask &= hay.str.lower().str.contains(needle, regex=False)
     return frame[mask]
 
