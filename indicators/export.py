@@ -335,6 +335,8 @@ warnings.filterwarnings("ignore", message="The kopts argument is ignored if usin
 def _render(fig_dict: dict, opts: dict) -> bytes:
     """Render with the process's browser, starting it on first use and replacing it once if it broke."""
     global _renderer
+    from kaleido.errors import JavascriptError, KaleidoError
+
     with _LOCK:
         last_error: BaseException | None = None
         for _attempt in range(2):
@@ -352,6 +354,9 @@ def _render(fig_dict: dict, opts: dict) -> bytes:
                     ) from exc
             try:
                 return _renderer.render(fig_dict, opts)
+            except (KaleidoError, JavascriptError) as exc:  # plotly.js refused this figure: the browser is fine
+                last_error = exc
+                break
             except Exception as exc:  # noqa: BLE001 a crashed or stuck browser: replace it, try once more
                 last_error = exc
                 _renderer.close()
@@ -363,7 +368,8 @@ def _render(fig_dict: dict, opts: dict) -> bytes:
 def _reason(exc: BaseException | None) -> str:
     if exc is None:
         return "unknown error"
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+    text = text.strip().splitlines()[0] if text.strip() else ""
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
