@@ -21,6 +21,7 @@ pages = {
         st.Page("pages/inconsistencies.py", title="Inconsistencies", icon="⚠️"),
         st.Page("pages/sources.py", title="Sources", icon="📖"),
         st.Page("pages/data.py", title="Data", icon="🗂️"),
+        st.Page("pages/briefing.py", title="Briefing pack", icon="📦"),
     ],
 }
 page = st.navigation(pages)

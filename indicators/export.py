@@ -282,7 +282,8 @@ class _Renderer:
         self._thread.start()
 
         async def launch():
-            # mathjax=False: no CDN request, and dollar signs in CSV text stay text (as on screen).
+            # mathjax=False: no request to a CDN at start, and the charts use no LaTeX; path: the
+            # browser image_support() reported, never one kaleido would look for or download.
             k = kaleido.Kaleido(n=1, timeout=RENDER_TIMEOUT, mathjax=False, path=browser)
             await k.open()
             return k
@@ -294,7 +295,12 @@ class _Renderer:
             raise
 
     def _run(self, coro, timeout: float):
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        try:
+            return future.result(timeout)
+        except BaseException:
+            future.cancel()  # a stuck launch or render must not keep running in the loop
+            raise
 
     def render(self, fig: dict, opts: dict) -> bytes:
         return self._run(self._kaleido.calc_fig(fig, opts=opts), RENDER_TIMEOUT + 15)
@@ -312,6 +318,8 @@ class _Renderer:
     def _stop_loop(self) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self._loop.close()
 
 
 _LOCK = threading.Lock()

@@ -11,7 +11,7 @@ from .conftest import ROOT
 
 PAGES = ["pages/overview.py", "pages/trade.py", "pages/security.py", "pages/military.py",
          "pages/infrastructure.py", "pages/other.py", "pages/timeline.py", "pages/inconsistencies.py",
-         "pages/sources.py", "pages/data.py"]
+         "pages/sources.py", "pages/data.py", "pages/briefing.py"]
 
 
 def open_page(path: str | None = None, **query) -> AppTest:
