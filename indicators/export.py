@@ -316,6 +316,16 @@ class _Renderer:
         self._stop_loop()
 
     def _stop_loop(self) -> None:
+        async def cancel_the_rest() -> None:  # e.g. the watchdog of a browser that crashed
+            rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in rest:
+                task.cancel()
+            await asyncio.gather(*rest, return_exceptions=True)
+
+        try:
+            self._run(cancel_the_rest(), 5)
+        except BaseException:  # noqa: BLE001 best effort
+            pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         if not self._thread.is_alive():
