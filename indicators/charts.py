@@ -240,7 +240,7 @@ def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, sym
         x=group["x"], y=group["y"], name=name, mode="markers+text",
         text=[esc(label) + (" target" if t else "") + (" ⚠ conflict" if c else "")
               for label, t, c in zip(group["label"], is_target, group["in_conflict"])],
-        textposition="middle right", textfont=dict(size=11, color="#333333"),
+        textposition="middle right", textfont=dict(size=13, color="#222222"),
         marker=dict(symbol=symbols, size=[26 if t else 12 for t in is_target], color=colour,
                     line=dict(width=[3 if (t or c) else 1 for t, c in zip(is_target, group["in_conflict"])],
                               color=["#000000" if c else colour for c in group["in_conflict"]])),
@@ -268,18 +268,18 @@ def _hover(r) -> str:
 
 def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, notes: list[str], points: pd.DataFrame) -> None:
     footer = [esc(line) for line in notes] + [esc(KEY)]
-    wrapped = [w for line in footer for w in textwrap.wrap(line, 150)]
-    bottom = 70 + 15 * len(wrapped)
+    wrapped = [w for line in footer for w in textwrap.wrap(line, 170)]
+    bottom = 75 + 17 * len(wrapped)
     x_is_year = not points.empty and points["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.update_layout(
         template=TEMPLATE,
-        font=dict(family=FONT, size=13, color="#222222"),
-        title=dict(text=f"<b>{esc(title)}</b><br><span style='font-size:12px'>{esc(indicator.description or '')[:140]}</span>",
+        font=dict(family=FONT, size=15, color="#222222"),
+        title=dict(font=dict(size=20), text=f"<b>{esc(title)}</b><br><span style='font-size:13px'>{esc(indicator.description or '')[:140]}</span>",
                    x=0.01, xanchor="left", y=0.97, yanchor="top"),
-        height=500 + 15 * len(wrapped),
+        height=520 + 17 * len(wrapped),
         margin=dict(l=70, r=40, t=150, b=bottom),
         scattermode="group", scattergap=0.55,
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=11)),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=13)),
         showlegend=True,
         hoverlabel=dict(align="left", bgcolor="white", font=dict(family=FONT, size=12)),
         yaxis=dict(title=dict(text=esc(y_title)), zeroline=True, rangemode="tozero" if indicator.unit is not Unit.rank else "normal",
@@ -289,7 +289,7 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
     )
     fig.add_annotation(
         text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
-        xanchor="left", yanchor="bottom", align="left", showarrow=False, font=dict(size=10, color="#444444"),
+        xanchor="left", yanchor="bottom", align="left", showarrow=False, font=dict(size=12, color="#333333"),
     )
 
 

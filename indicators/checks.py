@@ -323,7 +323,7 @@ class _Engine:
                         numbers = {"shortfall": short.as_list(), "shortfall_pct": share.scale(100.0).as_list()}
                     self.add(
                         "target_outcome", severity, (t, outcome),
-                        f"Target {verdict}: {self.subject(key)}",
+                        f"Target {verdict}: {self.subject(key)}, per {self.claimant(outcome)}",
                         f"{self.describe(t)} as the target for {self.subject(key)}; {self.describe(outcome)}: {tail}",
                         {"target": it.as_list(), "outcome": io.as_list(), **numbers},
                     )

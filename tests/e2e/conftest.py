@@ -1,0 +1,137 @@
+"""Real-browser fixtures: one Streamlit server and one headless Chromium per test session.
+
+The server runs `streamlit run app.py` from the repo root on a free loopback port, with its own
+revision store (INDICATORS_DB_URL in a temporary folder, so var/ is never touched) and no editor key.
+The browser is Debian's /usr/bin/chromium driven by Playwright's sync API; nothing is downloaded.
+Each test gets a fresh context (so a fresh Streamlit session) with downloads enabled.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ..conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+HEALTH_TIMEOUT_S = 60
+TIMEOUT_MS = 30_000  # plotly.js is 4.7 MB: parsing it on 2 cores takes seconds
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every live process below `pid` (from /proc), e.g. the Chromium that kaleido starts for exports."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _tail(path: Path, chars: int = 4000) -> str:
+    try:
+        return path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return "(no output)"
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of a Streamlit server for this session's e2e tests; stopped at the end."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: `bash scripts/setup.sh --dev` installs Debian's chromium")
+    folder = tmp_path_factory.mktemp("e2e-server")
+    port = _free_port()
+    env = dict(os.environ)
+    env["INDICATORS_DB_URL"] = f"sqlite:///{folder / 'e2e.db'}"
+    env.pop("INDICATORS_EDITOR_KEY", None)  # local single-user mode: uploads may be applied
+    env.pop("INDICATORS_DATA_DIR", None)  # the repo's canonical data/ seeds revision 0
+    out, err = folder / "stdout.log", folder / "stderr.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    with open(out, "wb") as out_f, open(err, "wb") as err_f:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out_f, stderr=err_f, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + HEALTH_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited with {proc.returncode} before answering; stderr:\n{_tail(err)}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not answer {base}/_stcore/health within {HEALTH_TIMEOUT_S} s; "
+                            f"stderr:\n{_tail(err)}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        below = _descendants(proc.pid)
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=15)
+        for pid in below:  # whatever the server started and left behind (normally nothing)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+    pg = context.new_page()
+    try:
+        yield pg
+    finally:
+        context.close()
