@@ -10,16 +10,19 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from .fastpath import suspect_rows
 from .schema import (
     REQUIRED_TABLES,
     TABLES,
@@ -61,15 +64,26 @@ class CsvError:
 
 @dataclass
 class ParsedTable:
-    """One file's valid rows, their spreadsheet row numbers, and its errors."""
+    """One file's valid rows, their spreadsheet row numbers, and its errors.
+
+    The fast path validates whole columns and builds the row models only when
+    something asks for them, so validating a large upload stays cheap.
+    """
 
     table: str | None
     file: str
-    rows: list[CsvRow] = field(default_factory=list)
+    _rows: list[CsvRow] = field(default_factory=list, repr=False)
     lines: list[int] = field(default_factory=list)
     errors: list[CsvError] = field(default_factory=list)
     records: int = 0  # data records read, valid or not
     origins: list[str] = field(default_factory=list)  # per row, when rows of several files were merged
+    _build: Callable[[], list[CsvRow]] | None = field(default=None, repr=False)
+
+    @property
+    def rows(self) -> list[CsvRow]:
+        if self._build is not None:
+            self._rows, self._build = self._build(), None
+        return self._rows
 
     def file_of(self, index: int) -> str:
         return self.origins[index] if self.origins else self.file
@@ -81,9 +95,10 @@ class ParsedTable:
 
 # --------------------------------------------------------------------------- bytes -> text
 
-def _decode(file: str, data: bytes) -> tuple[str | None, CsvError | None]:
-    def fail(message: str, row: int | None = None) -> tuple[None, CsvError]:
-        return None, CsvError(file, row, None, None, message)
+def _precheck(file: str, data: bytes) -> CsvError | None:
+    """Files that are not a UTF-8 CSV at all, told apart by their first bytes."""
+    def fail(message: str) -> CsvError:
+        return CsvError(file, None, None, None, message)
 
     if not data.strip():
         return fail("the file is empty: expected a header line and rows")
@@ -91,8 +106,15 @@ def _decode(file: str, data: bytes) -> tuple[str | None, CsvError | None]:
         return fail("the file is UTF-16; save it as 'CSV UTF-8 (comma delimited)'")
     if data.startswith(b"PK\x03\x04"):
         return fail("this is an Excel workbook or a zip, not a CSV; save it as 'CSV UTF-8 (comma delimited)'")
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         return fail("this is a binary file (it contains NUL bytes), not a CSV")
+    return None
+
+
+def _decode(file: str, data: bytes) -> tuple[str | None, CsvError | None]:
+    def fail(message: str, row: int | None = None) -> tuple[None, CsvError]:
+        return None, CsvError(file, row, None, None, message)
+
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -188,21 +210,23 @@ def _plain_message(model: type[CsvRow], column: str | None, err: dict[str, Any])
 # --------------------------------------------------------------------------- one file
 
 def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int = MAX_ROWS) -> ParsedTable:
-    """Validate one CSV's bytes row by row; the table is recognised from the header if not given."""
-    text, problem = _decode(file, data)
+    """Validate one CSV's bytes; the table is recognised from the header if not given."""
+    problem = _precheck(file, data)
     if problem:
         return ParsedTable(table, file, errors=[problem])
-    assert text is not None
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    end = data.find(b"\n")
+    try:
+        first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig").strip("\r")
+    except UnicodeDecodeError:
+        return ParsedTable(table, file, errors=[_decode(file, data)[1]])  # type: ignore[list-item]
     problem = _header_problem(file, first_line)
     if problem:
         return ParsedTable(table, file, errors=[problem])
-
-    csv.field_size_limit(MAX_CELL_CHARS)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     result = ParsedTable(table, file)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(csv.reader([first_line]))]
+        while header and not header[-1]:
+            header.pop()  # a trailing comma on the header line names no column
     except (csv.Error, StopIteration) as exc:
         result.errors.append(CsvError(file, 1, None, None, f"unreadable header: {exc}"))
         return result
@@ -219,9 +243,89 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
     result.errors.extend(_header_errors(file, header, model))
     if result.errors:
         return result
+    if _STRIP_MISMATCH.search(data) or not _validate_columns(result, data, header, model, max_rows):
+        _validate_rows(result, data, header, model, max_rows)
+    if result.records == 0 and not result.errors:
+        result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows"))
+    return result
 
+
+# Characters Python's str.strip() removes and Pydantic's does not: such files take the row-by-row path.
+_STRIP_MISMATCH = re.compile(rb"[\x1c-\x1f]")
+_EXTRA = "\x00extra"
+
+
+def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model: type[CsvRow], max_rows: int) -> bool:
+    """The fast path; False when the file's structure needs the row-by-row reader's messages."""
+    file = result.file
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), header=None, skiprows=1, names=[*header, _EXTRA], dtype=object, na_filter=False,
+            keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", engine="c",
+        )
+    except UnicodeDecodeError:
+        result.errors.append(_decode(file, data)[1])  # type: ignore[arg-type]
+        return True
+    except (pd.errors.ParserError, ValueError, csv.Error, OverflowError):
+        return False
+    compiled_strip = model.model_config.get("str_strip_whitespace", False)
+    for name in frame.columns:
+        column = frame[name]
+        frame[name] = column.str.strip() if compiled_strip else column
+    filled = np.zeros(len(frame), dtype=bool)
+    for name in header:
+        filled |= (frame[name] != "").to_numpy()
+    extra = (frame[_EXTRA] != "").to_numpy()
+    record = filled | extra
+    line_of = np.arange(len(frame)) + 2  # the header is row 1
+    records = int(record.sum())
+    if records > max_rows:
+        over = line_of[np.flatnonzero(record)[max_rows]]
+        result.records = records
+        result.errors.append(CsvError(file, int(over), None, None, f"too many rows: at most {max_rows:,} rows per file"))
+        return True
+    result.records = records
+    for line in line_of[extra]:
+        result.errors.append(CsvError(file, int(line), None, None,
+                                      f"expected {len(header)} cells, found more (an unquoted comma inside a cell?)"))
+    keep = filled & ~extra
+    frame = frame.loc[keep, header].reset_index(drop=True)
+    lines = line_of[keep]
+    suspects = suspect_rows(model, frame)
+    checked: dict[int, CsvRow] = {}
+    rejected = np.zeros(len(frame), dtype=bool)
+    for i in np.flatnonzero(suspects):
+        raw = dict(zip(header, frame.iloc[i].tolist()))
+        try:
+            checked[int(i)] = model.model_validate(raw)
+        except ValidationError as exc:
+            rejected[i] = True
+            result.errors.extend(_plain_errors(file, int(lines[i]), model, raw, exc))
+    valid = np.flatnonzero(~rejected)
+    result.lines = lines[valid].tolist()
+
+    def build() -> list[CsvRow]:
+        records = frame.iloc[valid].to_dict("records")
+        return [checked.get(int(i)) or model.model_validate(r) for i, r in zip(valid, records)]
+
+    result._build = build
+    return True
+
+
+def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: type[CsvRow], max_rows: int) -> None:
+    """Row by row with Python's csv reader: exact messages for files whose structure is broken."""
+    file = result.file
+    text, problem = _decode(file, data)
+    if problem:
+        result.errors.append(problem)
+        return
+    assert text is not None
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    result.records, result._rows, result.lines, result._build = 0, [], [], None
     row = 1
     try:
+        next(reader)
         for cells in reader:
             row += 1
             if not any(c.strip() for c in cells):
@@ -232,26 +336,21 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
                     CsvError(file, row, None, None, f"too many rows: at most {max_rows:,} rows per file")
                 )
                 break
-            if len(cells) != len(header):
+            if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 result.errors.append(
-                    CsvError(
-                        file, row, None, None,
-                        f"expected {len(header)} cells, found {len(cells)} "
-                        "(an unquoted comma or quote inside a cell?)",
-                    )
+                    CsvError(file, row, None, None, f"expected {len(header)} cells, found {len(cells)} "
+                                                    "(an unquoted comma inside a cell?)")
                 )
                 continue
+            cells = (cells + [""] * len(header))[: len(header)]  # missing trailing cells are empty
             raw = dict(zip(header, cells))
             try:
-                result.rows.append(model.model_validate(raw))
+                result._rows.append(model.model_validate(raw))
                 result.lines.append(row)
             except ValidationError as exc:
                 result.errors.extend(_plain_errors(file, row, model, raw, exc))
     except csv.Error as exc:
         result.errors.append(CsvError(file, row + 1, None, None, f"unreadable CSV: {exc}"))
-    if result.records == 0 and not result.errors:
-        result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows"))
-    return result
 
 
 # --------------------------------------------------------------------------- the dataset

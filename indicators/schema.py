@@ -75,6 +75,40 @@ def _split_ids(value: Any) -> Any:
     return value
 
 
+# --------------------------------------------------------------------------- vectorised twins
+# Each custom validator has a twin over a whole column or table (see fastpath.py):
+# it may flag a valid row, never pass an invalid one.
+
+FIELD_TWINS: dict[Any, Any] = {}
+MODEL_TWINS: dict[tuple[str, str], Any] = {}
+
+
+def _unanchored(pattern: str) -> str:
+    return pattern.removeprefix("^").removesuffix("$")
+
+
+def _number_twin(cells):
+    return ~cells.str.fullmatch(_unanchored(NUMBER_PATTERN))
+
+
+def _period_twin(cells):
+    import pandas as pd
+
+    shaped = cells.str.fullmatch(_unanchored(PERIOD_PATTERN))
+    padded = cells.where(cells.str.len() != 4, cells + "-01-01")
+    padded = padded.where(padded.str.len() != 7, padded + "-01")
+    real = pd.to_datetime(padded.where(shaped, "1970-01-01"), format="%Y-%m-%d", errors="coerce").notna()
+    return ~(shaped & real)
+
+
+def _always(cells):
+    """Flag every non-empty cell: Pydantic decides (only small tables use these fields)."""
+    return cells == cells
+
+
+FIELD_TWINS.update({_plain_number: _number_twin, _real_calendar_period: _period_twin, _split_ids: _always})
+
+
 Slug = Annotated[
     str,
     Field(
@@ -214,6 +248,9 @@ class CsvRow(BaseModel):
         return getattr(self, self.id_column)
 
 
+MODEL_TWINS[("CsvRow", "_blank_cells_are_missing")] = lambda frame: frame.index != frame.index  # '' is missing
+
+
 class Source(CsvRow):
     """Who claims a figure, and in which ECFR article it is cited."""
 
@@ -243,6 +280,14 @@ class Source(CsvRow):
         if self.claimed_by_type is not ClaimantType.ecfr and not self.claimed_by:
             raise ColumnRuleError("claimed_by", f"claimed_by is required when claimed_by_type is {self.claimed_by_type.value}")
         return self
+
+
+def _claimant_twin(f):
+    ecfr = f["claimed_by_type"] == ClaimantType.ecfr.value
+    return (ecfr & (f["claimed_by"] != "")) | (~ecfr & (f["claimed_by"] == ""))
+
+
+MODEL_TWINS[("Source", "_claimant_matches_type")] = _claimant_twin
 
 
 class Indicator(CsvRow):
@@ -325,6 +370,31 @@ class Observation(CsvRow):
         )
 
 
+def _consistent_twin(f):
+    import pandas as pd
+
+    def number(column):
+        return pd.to_numeric(column.where(column != ""), errors="coerce")
+
+    is_range = f["qualifier"] == Qualifier.range.value
+    value, low, high = f["value"], f["low"], f["high"]
+    flag = is_range & ((low == "") | (high == "") | (value != "") | (number(low) > number(high)))
+    flag |= ~is_range & ((value == "") | (low != "") | (high != ""))
+    relative = f["measure"].isin([Measure.change_pct.value, Measure.multiple.value])
+    bp, bi, be = f["base_period"], f["base_indicator_id"], f["base_entity"]
+    has_base = (bp != "") | (bi != "") | (be != "")
+    own = ((bi == "") | (bi == f["indicator_id"])) & ((be == "") | (be == f["entity"])) & ((bp == "") | (bp == f["period"]))
+    flag |= relative & (~has_base | own)
+    lowest = number(low.where(is_range, value))
+    flag |= (f["measure"] == Measure.change_pct.value) & (lowest <= -100)
+    flag |= (f["measure"] == Measure.multiple.value) & (lowest <= 0)
+    flag |= ~relative & has_base
+    return flag
+
+
+MODEL_TWINS[("Observation", "_consistent")] = _consistent_twin
+
+
 class EditorialFlag(CsvRow):
     """A flag the arithmetic cannot compute, written by an editor."""
 
@@ -363,6 +433,9 @@ class Event(CsvRow):
         if self.end_date is not None and self.end_date[:4] < self.date[:4]:
             raise ColumnRuleError("end_date", f"end_date {self.end_date} is before date {self.date}")
         return self
+
+
+MODEL_TWINS[("Event", "_ends_after_start")] = lambda f: (f["end_date"] != "") & (f["end_date"].str[:4] < f["date"].str[:4])
 
 
 TABLES: dict[str, type[CsvRow]] = {

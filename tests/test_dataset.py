@@ -118,13 +118,24 @@ def test_missing_and_misspelt_columns_name_the_expected_header():
     assert any("missing column 'note'" in m for m in msgs)
 
 
-def test_wrong_cell_count_and_enormous_cells_are_row_errors_not_crashes():
+def test_missing_trailing_cells_are_empty_and_extra_cells_are_an_error():
     good = csv_bytes("observations", [obs("a1", "69")])
-    p = one(good + b"a2,trade,too,few\n")
-    assert [(e.row, "expected 15 cells, found 4" in e.message) for e in p.errors] == [(3, True)]
-    huge = good + b'a3,trade,"' + b"x" * 200_000 + b'"\n'
+    p = one(good + b"a2,trade,China,2015\n")
+    assert {(e.row, e.column) for e in p.errors} == {(3, "measure"), (3, "qualifier"), (3, "source_id"), (3, "quote")}
+    assert all(e.message.startswith("required") for e in p.errors)
+    p = one(good + good.split(b"\n")[1] + b",surplus\n")
+    assert [(e.row, e.message) for e in p.errors] == [(3, "expected 15 cells, found more (an unquoted comma inside a cell?)")]
+    p = one(good + good.split(b"\n")[1] + b",surplus,and,more\n")  # the row-by-row reader counts them
+    assert [(e.row, e.message) for e in p.errors] == [(3, "expected 15 cells, found 18 (an unquoted comma inside a cell?)")]
+    p = one(good.replace(b"\n", b",\n"))  # a trailing empty cell on every line is harmless
+    assert p.errors == [] and len(p.rows) == 1
+
+
+def test_enormous_cells_are_row_errors_not_crashes():
+    good = csv_bytes("observations", [obs("a1", "69")])
+    huge = good + b'a3,trade,"' + b"x" * 200_000 + b'",2015,level,1,exact,,,,,,a,a quote long enough,\n'
     p = one(huge)
-    assert p.errors and p.errors[0].row == 3 and "unreadable CSV" in p.errors[0].message
+    assert [(e.row, e.column, e.message) for e in p.errors] == [(3, "entity", "String should have at most 200 characters")]
 
 
 def test_formulas_and_html_in_text_are_kept_as_text():

@@ -1,0 +1,339 @@
+"""Time to chart in a real browser: every page of the dashboard against a bare one-chart page.
+
+What it measures
+    Serves `app.py` (the dashboard, with its own revision store INDICATORS_DB_URL in a temporary
+    folder, so var/ is never touched) and `benchmarks/bare_app.py` (the floor), each with
+    `streamlit run ... --server.headless true --server.address 127.0.0.1 --server.port <free>`,
+    and loads them in headless Chromium (Debian's /usr/bin/chromium through Playwright; nothing
+    is downloaded). Each load uses a fresh browser context (empty cache, new Streamlit session), so
+    each is a real page load. An init script records, in the page, `performance.now()` (ms since
+    navigation start) at every animation frame where the number of charts with a visible
+    `[data-testid=stPlotlyChart] .main-svg` grows, and when the main block's content last changed.
+    A load ends when the app has settled (script not running, websocket connected, nothing stale,
+    for 400 ms) and every chart on the page is drawn; the charts are counted then.
+    Per page: median over the loads of the time to the first chart and to the last chart. Pages
+    without a chart report the time to the main block's content (`[data-testid=stMainBlockContainer]`:
+    its first element, and its last change), and are marked so.
+    Also: server cold start (process start to a 200 on /_stcore/health, median of 3) of the dashboard
+    against the bare app, and the servers' resident memory (psutil if installed, else /proc VmRSS,
+    children included) after 20 page loads.
+
+The floor
+    The bare page, served and loaded the same way in the same run, its loads interleaved with the
+    dashboard's so machine noise hits both alike.
+
+The goal
+    Every dashboard page <= 1.15x the bare page (first chart and last chart).
+
+How to run (from the repo root)
+    .venv/bin/python benchmarks/page_speed.py            # >= 7 loads per page: a few minutes
+    .venv/bin/python benchmarks/page_speed.py --quick    # smoke: 3 pages, 2 loads, 1 cold start
+    Options: --loads N, --cold N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from _common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    fmt_mib,
+    fmt_s,
+    free_port,
+    machine,
+    median,
+    now,
+    ratio,
+    rss_bytes,
+    stop,
+    table,
+)
+
+GOAL = 1.15
+EXPECTED_PATHS = ["/", "/trade", "/security", "/military", "/infrastructure", "/other", "/timeline",
+                  "/inconsistencies", "/sources", "/data", "/briefing"]
+VIEWPORT = {"width": 1400, "height": 1000}
+HEALTH_TIMEOUT_S = 60
+LOAD_TIMEOUT_MS = 60_000
+RSS_AFTER_LOADS = 20
+
+# Runs in every document before the page's own scripts. Bounded: it stops sampling after 90 s.
+RECORDER = """
+(() => {
+  const rec = window.__bench = {charts: [], mainFirst: null, mainLast: null, frames: 0};
+  let seen = 0, lastSig = '';
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) return false;
+    return typeof el.checkVisibility === 'function' ? el.checkVisibility({visibilityProperty: true}) : true;
+  };
+  const sample = () => {
+    const t = performance.now();
+    rec.frames++;
+    let n = 0;
+    for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) {
+      const svg = c.querySelector('.main-svg');
+      if (svg && visible(svg)) n++;
+    }
+    while (seen < n) { rec.charts.push(t); seen++; }
+    const main = document.querySelector('[data-testid=stMainBlockContainer]');
+    if (main) {
+      const els = main.querySelectorAll('[data-testid=stElementContainer]');
+      let shown = 0;
+      for (const e of els) { if (e.getBoundingClientRect().height > 0) shown++; }
+      if (shown > 0 && rec.mainFirst === null) rec.mainFirst = t;
+      const sig = shown + ':' + main.scrollHeight + ':' + main.textContent.length;
+      if (shown > 0 && sig !== lastSig) { rec.mainLast = t; lastSig = sig; }
+    }
+    if (t < 90000) requestAnimationFrame(sample);
+  };
+  requestAnimationFrame(sample);
+})();
+"""
+
+# True once the script has finished, the websocket is up, nothing is stale and every chart
+# container has drawn its svg, for 400 ms in a row (as tests/e2e waits).
+SETTLED = """(minCharts) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  const containers = document.querySelectorAll('[data-testid=stPlotlyChart]');
+  const drawn = document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length > 0
+    ? [...containers].filter(c => c.querySelector('.main-svg')).length : 0;
+  const ok = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
+    && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && !document.querySelector('[data-stale=true]')
+    && !!document.querySelector('[data-testid=stMainBlockContainer] [data-testid=stElementContainer]')
+    && containers.length >= minCharts && drawn === containers.length;
+  if (!ok) { window.__quietSince = null; return false; }
+  if (window.__quietSince == null) window.__quietSince = performance.now();
+  return performance.now() - window.__quietSince >= 400;
+}"""
+
+
+@dataclass
+class Server:
+    name: str
+    cmd: list[str]
+    env: dict[str, str]
+    proc: subprocess.Popen | None = None
+    base: str = ""
+    loads: int = 0
+    rss_at: dict[int, int] = field(default_factory=dict)  # loads served -> RSS bytes
+    log: Path | None = None
+
+    def start(self, log_dir: Path) -> float:
+        """Start it; seconds from process start to a 200 on /_stcore/health."""
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.loads = 0
+        self.log = log_dir / f"{self.name}-{port}.log"
+        cmd = [*self.cmd, "--server.headless", "true", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+        with open(self.log, "wb") as out:
+            t0 = now()
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                                         stdin=subprocess.DEVNULL)
+        deadline = t0 + HEALTH_TIMEOUT_S
+        while now() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return now() - t0
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(0.01)
+        raise RuntimeError(f"{self.name} did not answer /_stcore/health within {HEALTH_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+            self.proc = None
+
+    def served(self) -> None:
+        self.loads += 1
+        if self.loads == RSS_AFTER_LOADS or self.loads not in self.rss_at:
+            self.rss_at[self.loads] = rss_bytes(self.proc.pid)
+
+
+@dataclass
+class Load:
+    first: float | None  # ms from navigation start to the first visible chart (None: no chart)
+    last: float | None  # ... to the last chart
+    charts: int
+    main_first: float | None  # ms to the main block's first element
+    main_last: float | None  # ms to the main block's last change
+    wall: float  # s, goto to settled, as Python saw it
+
+
+def load(browser, server: Server, path: str, min_charts: int = 0) -> Load:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.set_default_timeout(LOAD_TIMEOUT_MS)
+        context.add_init_script(RECORDER)
+        page = context.new_page()
+        t0 = now()
+        page.goto(server.base + path, wait_until="commit")
+        page.wait_for_function(SETTLED, arg=min_charts, polling=50, timeout=LOAD_TIMEOUT_MS)
+        wall = now() - t0
+        if page.locator("[data-testid=stException]").count():
+            raise RuntimeError(f"{server.name}{path}: the page shows an exception")
+        charts = page.locator("[data-testid=stPlotlyChart]").count()
+        # every chart drawn: wait (bounded) until the recorder has seen each one visible
+        page.wait_for_function("(n) => window.__bench.charts.length >= n", arg=charts, polling=50,
+                               timeout=LOAD_TIMEOUT_MS)
+        rec = page.evaluate("() => window.__bench")
+    finally:
+        context.close()
+    server.served()
+    times = rec["charts"]
+    return Load(times[0] if charts else None, times[charts - 1] if charts else None, charts,
+                rec["mainFirst"], rec["mainLast"], wall)
+
+
+def nav_paths(browser, server: Server) -> list[str]:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.goto(server.base + "/")
+        page.wait_for_function(SETTLED, arg=0, polling=50, timeout=LOAD_TIMEOUT_MS)
+        hrefs = page.locator("[data-testid=stSidebarNavLink]").evaluate_all("els => els.map(e => e.href)")
+    finally:
+        context.close()
+    server.served()
+    paths = []
+    for h in hrefs:
+        p = urlparse(h).path or "/"
+        if p not in paths:
+            paths.append(p)
+    return paths
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smoke mode: 3 pages, 2 loads each, 1 cold start")
+    ap.add_argument("--loads", type=int, help="loads per page (default 7, quick 2)")
+    ap.add_argument("--cold", type=int, help="cold starts per server (default 3, quick 1)")
+    args = ap.parse_args()
+    loads = args.loads or (2 if args.quick else 7)
+    colds = args.cold or (1 if args.quick else 3)
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"{CHROMIUM} is missing: `bash scripts/setup.sh` installs Debian's chromium", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    print(machine())
+    print(f"mode: {'quick' if args.quick else 'full'}; {loads} loads per page, {colds} cold starts per server")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-page-speed-"))
+    env = dict(os.environ)
+    env.pop("INDICATORS_EDITOR_KEY", None)
+    env.pop("INDICATORS_DATA_DIR", None)
+    dash_env = dict(env, INDICATORS_DB_URL=f"sqlite:///{tmp / 'bench.db'}")
+    streamlit = [sys.executable, "-m", "streamlit", "run"]
+    dash = Server("dashboard", [*streamlit, "app.py"], dash_env)
+    bare = Server("bare", [*streamlit, str(Path(__file__).with_name("bare_app.py"))], env)
+
+    cold: dict[str, list[float]] = {"dashboard": [], "bare": []}
+    try:
+        # ---------------------------------------------------------------- cold starts (interleaved)
+        for i in range(colds):
+            for s in (bare, dash):
+                cold[s.name].append(s.start(tmp))
+                if i < colds - 1:
+                    s.stop()
+        # both servers from the last cold start stay up for the page loads
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                t0 = now()
+                paths = nav_paths(browser, dash)  # the first load: loads and checks the dataset
+                first_load = now() - t0
+                if paths != EXPECTED_PATHS:
+                    print(f"note: the sidebar links give {paths}, not the expected {EXPECTED_PATHS}; using the links")
+                if args.quick:
+                    paths = [q for q in ("/", "/trade", "/timeline") if q in paths] or paths[:2]
+                # warm every page once (and learn how many charts each has)
+                expected = {pth: load(browser, dash, pth).charts for pth in paths}
+                load(browser, bare, "/")
+                results: dict[str, list[Load]] = {pth: [] for pth in paths}
+                bare_loads: list[Load] = []
+                for r in range(loads):  # interleaved: one round loads the bare page and every page once
+                    bare_loads.append(load(browser, bare, "/", 1))
+                    order = paths[r % len(paths):] + paths[: r % len(paths)]
+                    for pth in order:
+                        results[pth].append(load(browser, dash, pth, expected[pth]))
+                extra = 0
+                while bare.loads < RSS_AFTER_LOADS and extra < RSS_AFTER_LOADS:  # the same 20 loads for the floor
+                    load(browser, bare, "/", 1)
+                    extra += 1
+                while dash.loads < RSS_AFTER_LOADS and extra < 2 * RSS_AFTER_LOADS:
+                    load(browser, dash, paths[dash.loads % len(paths)], 0)
+                    extra += 1
+            finally:
+                browser.close()
+        rss_dash_end = rss_bytes(dash.proc.pid)
+        rss_bare_end = rss_bytes(bare.proc.pid)
+        dash_loads_end, bare_loads_end = dash.loads, bare.loads
+    finally:
+        dash.stop()
+        bare.stop()
+
+    # -------------------------------------------------------------------- report
+    b_first = median(l.first for l in bare_loads) / 1000
+    b_last = median(l.last for l in bare_loads) / 1000
+    rows = [["bare_app.py (floor)", "1", str(len(bare_loads)), fmt_s(b_first), fmt_s(b_last), "1.00", "1.00"]]
+    worst = (0.0, "")
+    for pth in paths:
+        runs = results[pth]
+        charts = runs[-1].charts
+        if charts:
+            first = median(l.first for l in runs) / 1000
+            last = median(l.last for l in runs) / 1000
+            label = pth
+        else:
+            first = median(l.main_first for l in runs if l.main_first is not None) / 1000
+            last = median(l.main_last for l in runs if l.main_last is not None) / 1000
+            label = f"{pth} (no chart: main block)"
+        r1, r2 = ratio(first, b_first), ratio(last, b_last)
+        worst = max(worst, (r1, f"{pth} first"), (r2, f"{pth} last"))
+        rows.append([label, str(charts), str(len(runs)), fmt_s(first), fmt_s(last), f"{r1:.2f}", f"{r2:.2f}"])
+    print()
+    print("Time from navigation start, median per page (pages without a chart: to the main block's first")
+    print("element and to its last change). Ratios to the bare page's first chart / last chart:")
+    print(table(["page", "charts", "loads", "first chart", "last chart", "ratio first", "ratio last"], rows))
+    print()
+    print(f"first load of a cold dashboard server (loads and checks the dataset): {fmt_s(first_load)}")
+    c_dash, c_bare = median(cold["dashboard"]), median(cold["bare"])
+    print(table(["server cold start (to /_stcore/health 200)", "runs", "median", "all", "ratio"], [
+        ["bare_app.py (floor)", str(len(cold["bare"])), fmt_s(c_bare), " ".join(fmt_s(x) for x in cold["bare"]), "1.00"],
+        ["app.py", str(len(cold["dashboard"])), fmt_s(c_dash), " ".join(fmt_s(x) for x in cold["dashboard"]),
+         f"{ratio(c_dash, c_bare):.2f}"],
+    ]))
+    n = RSS_AFTER_LOADS
+    rd = dash.rss_at.get(n, dash.rss_at[max(dash.rss_at)])
+    rb = bare.rss_at.get(n, bare.rss_at[max(bare.rss_at)])
+    print(table(["server RSS (children included)", f"after {n} loads", "at the end", "ratio"], [
+        ["bare_app.py (floor)", fmt_mib(rb), f"{fmt_mib(rss_bare_end)} ({bare_loads_end} loads)", "1.00"],
+        ["app.py", fmt_mib(rd), f"{fmt_mib(rss_dash_end)} ({dash_loads_end} loads)", f"{ratio(rd, rb):.2f}"],
+    ]))
+    print()
+    verdict = "met" if worst[0] <= GOAL else f"NOT met by {worst[0] / GOAL - 1:.0%}"
+    print(f"cold start ratio {ratio(c_dash, c_bare):.2f}; RSS ratio {ratio(rd, rb):.2f}; "
+          f"goal every page <= {GOAL}x the bare page: {verdict}; worst ratio ({worst[1]}): {worst[0]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

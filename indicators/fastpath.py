@@ -1,0 +1,145 @@
+"""Validate a CSV column by column, and ask Pydantic only about the rows that may be wrong.
+
+The checks are derived from each model's JSON schema (required, enums, patterns,
+lengths, bounds) plus the vectorised twin that schema.py registers beside each
+custom validator. They may flag a valid row but never pass an invalid one;
+flagged rows then go through `model_validate`, so every message is Pydantic's.
+A model feature this module cannot mirror is refused when it is compiled, so
+nothing is ever skipped silently. tests/test_fastpath.py compares this with plain
+per-row Pydantic on randomly corrupted files.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+from pydantic import AfterValidator, BeforeValidator, PlainValidator, WrapValidator
+from pydantic.fields import FieldInfo
+
+from .schema import FIELD_TWINS, MODEL_TWINS, CsvRow
+
+_SCHEMA_KEYS = {"type", "pattern", "minLength", "maxLength", "minimum", "maximum", "description", "title",
+                "default", "examples"}
+_CONFIG_KEYS = {"extra", "frozen", "str_strip_whitespace", "title"}
+
+
+class UnmirroredFeature(TypeError):
+    """The model uses something the fast path has no vectorised check for."""
+
+
+ColumnCheck = Callable[[pd.Series], pd.Series]  # stripped non-empty cells -> True where possibly invalid
+
+
+@dataclass
+class CompiledModel:
+    model: type[CsvRow]
+    required: list[str] = field(default_factory=list)
+    checks: dict[str, list[ColumnCheck]] = field(default_factory=dict)
+    row_checks: list[Callable[[pd.DataFrame], pd.Series]] = field(default_factory=list)
+    strip: bool = True
+
+
+def _validators_of(obj: object) -> list[Callable]:
+    """Every custom validator function hiding in an annotation or its metadata."""
+    if isinstance(obj, (BeforeValidator, AfterValidator, PlainValidator, WrapValidator)):
+        return [obj.func]
+    if isinstance(obj, FieldInfo):
+        return [f for m in obj.metadata for f in _validators_of(m)]
+    return [f for arg in typing.get_args(obj) for f in _validators_of(arg)]
+
+
+def _schema_checks(name: str, prop: dict, defs: dict) -> tuple[list[ColumnCheck], bool]:
+    """Checks for one property; the flag says whether a twin must cover it instead."""
+    variants = [v for v in prop.get("anyOf", [prop]) if v.get("type") != "null"]
+    if len(variants) != 1:
+        return [], True
+    spec = variants[0]
+    if "$ref" in spec:
+        enum = defs[spec["$ref"].split("/")[-1]].get("enum")
+        if enum is None:
+            raise UnmirroredFeature(f"{name}: a reference that is not an enum")
+        allowed = set(map(str, enum))
+        return [lambda s, allowed=allowed: ~s.isin(allowed)], False
+    if "anyOf" in spec or spec.get("type") == "array":
+        return [], True
+    unknown = set(spec) - _SCHEMA_KEYS
+    if unknown:
+        raise UnmirroredFeature(f"{name}: JSON schema keywords {sorted(unknown)}")
+    checks: list[ColumnCheck] = []
+    kind = spec.get("type")
+    if kind == "string":
+        if "pattern" in spec:
+            checks.append(lambda s, p=spec["pattern"]: ~s.str.fullmatch(p.removeprefix("^").removesuffix("$")))
+        if "minLength" in spec or "maxLength" in spec:
+            lo, hi = spec.get("minLength", 0), spec.get("maxLength", np.inf)
+            checks.append(lambda s, lo=lo, hi=hi: ~s.str.len().between(lo, hi))
+    elif kind == "integer":
+        lo, hi = spec.get("minimum", -np.inf), spec.get("maximum", np.inf)
+
+        def integer(s: pd.Series, lo=lo, hi=hi) -> pd.Series:
+            digits = s.str.fullmatch(r"-?\d{1,12}")
+            numbers = pd.to_numeric(s.where(digits, "0"))
+            return ~digits | ~numbers.between(lo, hi)
+
+        checks.append(integer)
+    else:
+        raise UnmirroredFeature(f"{name}: type {kind!r}")
+    return checks, False
+
+
+@cache
+def compile_model(model: type[CsvRow]) -> CompiledModel:
+    unknown_config = set(model.model_config) - _CONFIG_KEYS
+    if unknown_config:
+        raise UnmirroredFeature(f"{model.__name__}: model_config {sorted(unknown_config)}")
+    schema = model.model_json_schema()
+    defs = schema.get("$defs", {})
+    compiled = CompiledModel(model, required=list(schema.get("required", [])),
+                             strip=bool(model.model_config.get("str_strip_whitespace")))
+    decorators = model.__pydantic_decorators__
+    if decorators.field_validators or decorators.root_validators or decorators.validators:
+        raise UnmirroredFeature(f"{model.__name__}: field validators declared on the model")
+    for name, info in model.model_fields.items():
+        checks, needs_twin = _schema_checks(name, schema["properties"][name], defs)
+        funcs = _validators_of(info.annotation) + [f for m in info.metadata for f in _validators_of(m)]
+        missing = [f.__name__ for f in funcs if f not in FIELD_TWINS]
+        if missing:
+            raise UnmirroredFeature(f"{model.__name__}.{name}: validators without a vectorised twin: {missing}")
+        if needs_twin and not funcs:
+            raise UnmirroredFeature(f"{model.__name__}.{name}: a type the fast path cannot check")
+        compiled.checks[name] = checks + [FIELD_TWINS[f] for f in funcs]
+    for name, dec in decorators.model_validators.items():
+        twin = MODEL_TWINS.get((model.__qualname__, name)) or MODEL_TWINS.get(("CsvRow", name))
+        if twin is None:
+            raise UnmirroredFeature(f"{model.__name__}.{name}: model validator without a vectorised twin")
+        compiled.row_checks.append(twin)
+    return compiled
+
+
+def suspect_rows(model: type[CsvRow], frame: pd.DataFrame) -> np.ndarray:
+    """Rows that may be invalid; every other row is valid by construction.
+
+    `frame` holds one column per field, cells already stripped, '' for empty.
+    """
+    compiled = compile_model(model)
+    flagged = np.zeros(len(frame), dtype=bool)
+    for name, checks in compiled.checks.items():
+        column = frame[name]
+        present = (column != "").to_numpy()
+        if name in compiled.required:
+            flagged |= ~present
+        if not checks or not present.any():
+            continue
+        values = column[present]
+        bad = np.zeros(len(values), dtype=bool)
+        for check in checks:
+            bad |= check(values).fillna(True).to_numpy(dtype=bool)
+        flagged[np.flatnonzero(present)[bad]] = True
+    for row_check in compiled.row_checks:
+        flagged |= pd.Series(row_check(frame), index=frame.index).fillna(True).to_numpy(dtype=bool)
+    return flagged
