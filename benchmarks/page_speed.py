@@ -72,7 +72,7 @@ RSS_AFTER_LOADS = 20
 # Runs in every document before the page's own scripts. Bounded: it stops sampling after 90 s.
 RECORDER = """
 (() => {
-  const rec = window.__bench = {charts: [], mainFirst: null, mainLast: null, frames: 0};
+  const rec = window.__bench = {charts: [], mainFirst: null, mainLast: null, runStart: null, runEnd: null, frames: 0};
   let seen = 0, lastSig = '';
   const visible = (el) => {
     const r = el.getBoundingClientRect();
@@ -97,6 +97,11 @@ RECORDER = """
       const sig = shown + ':' + main.scrollHeight + ':' + main.textContent.length;
       if (shown > 0 && sig !== lastSig) { rec.mainLast = t; lastSig = sig; }
     }
+    const app = document.querySelector('[data-testid=stApp]');
+    const state = app && app.getAttribute('data-test-script-state');
+    if (state === 'running' && rec.runStart === null) rec.runStart = t;
+    if (state === 'notRunning' && rec.runStart !== null) { if (rec.runEnd === null || rec.lastState !== 'notRunning') rec.runEnd = t; }
+    rec.lastState = state;
     if (t < 90000) requestAnimationFrame(sample);
   };
   requestAnimationFrame(sample);
@@ -175,7 +180,19 @@ class Load:
     charts: int
     main_first: float | None  # ms to the main block's first element
     main_last: float | None  # ms to the main block's last change
+    run_start: float | None  # ms to the script starting to run (as the browser sees it)
+    run_end: float | None  # ms to the script's last run ending
+    big_js: float | None  # ms to the end of the download of the largest script (plotly.js when a chart is shown)
     wall: float  # s, goto to settled, as Python saw it
+
+
+QUIET_MS = 1000  # after settling, the main block must not change for this long (lazy elements load late)
+BIG_JS = """() => {
+  const js = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'script' || e.name.endsWith('.js'));
+  if (!js.length) return null;
+  js.sort((a, b) => (b.decodedBodySize || 0) - (a.decodedBodySize || 0));
+  return js[0].responseEnd;
+}"""
 
 
 def load(browser, server: Server, path: str, min_charts: int = 0) -> Load:
@@ -187,6 +204,13 @@ def load(browser, server: Server, path: str, min_charts: int = 0) -> Load:
         t0 = now()
         page.goto(server.base + path, wait_until="commit")
         page.wait_for_function(SETTLED, arg=min_charts, polling=50, timeout=LOAD_TIMEOUT_MS)
+        try:  # bounded: lazily loaded elements (a chart's plotly.js) may still be arriving
+            page.wait_for_function(
+                "(q) => window.__bench.mainLast !== null && performance.now() - window.__bench.mainLast >= q",
+                arg=QUIET_MS, polling=100, timeout=20_000)
+        except Exception:  # noqa: BLE001 a page that never goes quiet: take it as it is
+            pass
+        page.wait_for_function(SETTLED, arg=min_charts, polling=50, timeout=LOAD_TIMEOUT_MS)
         wall = now() - t0
         if page.locator("[data-testid=stException]").count():
             raise RuntimeError(f"{server.name}{path}: the page shows an exception")
@@ -195,12 +219,13 @@ def load(browser, server: Server, path: str, min_charts: int = 0) -> Load:
         page.wait_for_function("(n) => window.__bench.charts.length >= n", arg=charts, polling=50,
                                timeout=LOAD_TIMEOUT_MS)
         rec = page.evaluate("() => window.__bench")
+        big_js = page.evaluate(BIG_JS)
     finally:
         context.close()
     server.served()
     times = rec["charts"]
     return Load(times[0] if charts else None, times[charts - 1] if charts else None, charts,
-                rec["mainFirst"], rec["mainLast"], wall)
+                rec["mainFirst"], rec["mainLast"], rec["runStart"], rec["runEnd"], big_js, wall)
 
 
 def nav_paths(browser, server: Server) -> list[str]:

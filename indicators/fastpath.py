@@ -82,7 +82,7 @@ def _schema_checks(name: str, prop: dict, defs: dict) -> tuple[list[ColumnCheck]
         lo, hi = spec.get("minimum", -np.inf), spec.get("maximum", np.inf)
 
         def integer(s: pd.Series, lo=lo, hi=hi) -> pd.Series:
-            digits = s.str.fullmatch(r"-?\d{1,12}")
+            digits = s.str.fullmatch(r"-?[0-9]{1,12}")
             numbers = pd.to_numeric(s.where(digits, "0"))
             return ~digits | ~numbers.between(lo, hi)
 

@@ -34,8 +34,8 @@ class ColumnRuleError(ValueError):
 
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-PERIOD_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
-NUMBER_PATTERN = r"^-?\d+(?:\.\d+)?$"
+PERIOD_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
+NUMBER_PATTERN = r"^-?[0-9]+(?:\.[0-9]+)?$"  # ASCII digits only
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
 
 
@@ -98,7 +98,7 @@ def _period_twin(cells):
     padded = cells.where(cells.str.len() != 4, cells + "-01-01")
     padded = padded.where(padded.str.len() != 7, padded + "-01")
     real = pd.to_datetime(padded.where(shaped, "1970-01-01"), format="%Y-%m-%d", errors="coerce").notna()
-    return ~(shaped & real)
+    return ~(shaped & real) | (cells.str[:4] == "0000")  # pandas accepts year 0, Python's date does not
 
 
 def _always(cells):
