@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -243,7 +242,7 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
     result.errors.extend(_header_errors(file, header, model))
     if result.errors:
         return result
-    if _STRIP_MISMATCH.search(data) or not _validate_columns(result, data, header, model, max_rows):
+    if any(c in data for c in _STRIP_MISMATCH) or not _validate_columns(result, data, header, model, max_rows):
         _validate_rows(result, data, header, model, max_rows)
     if result.records == 0 and not result.errors:
         result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows"))
@@ -251,7 +250,7 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
 
 
 # Characters Python's str.strip() removes and Pydantic's does not: such files take the row-by-row path.
-_STRIP_MISMATCH = re.compile(rb"[\x1c-\x1f]")
+_STRIP_MISMATCH = (b"\x1c", b"\x1d", b"\x1e", b"\x1f")
 _EXTRA = "\x00extra"
 
 
@@ -260,7 +259,7 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
     file = result.file
     try:
         frame = pd.read_csv(
-            io.BytesIO(data), header=None, skiprows=1, names=[*header, _EXTRA], dtype=object, na_filter=False,
+            io.BytesIO(data), header=None, skiprows=1, names=[*header, _EXTRA], dtype=str, na_filter=False,
             keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", engine="c",
         )
     except UnicodeDecodeError:

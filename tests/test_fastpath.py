@@ -22,7 +22,8 @@ NASTY = ["", " ", "NaN", "nan", "inf", "-inf", "1e3", "5,000", "3,5", "-28", "-1
          "range", "level", "change_pct", "multiple", "target", "exact", "approx", "more_than", "usd_bn", "rank",
          "percent", "trade", "ecfr", "analyst", "Bad_ID", "ok-id", "china-russia-trade", "makocki",
          "liu-fenghua-duchatel", "China–Russia", "2014", "1899", "2101", "1e2", "0x10", "٣", "½", "a;b", "a;;b",
-         "http://x.org/a", "ftp://x", "treaty", "warning", "conflict", "10", "24", "17"]
+         "http://x.org/a", "ftp://x", "treaty", "warning", "conflict", "10", "24", "17",
+         "\u00a0spaced\u00a0", "\u2003", "x\u3000", "\u0085", "\x1f", "tab\there", " 95 ", "\u200b"]
 
 
 def corrupted(table: str, seed: int, rate: float = 0.08) -> bytes:
