@@ -122,16 +122,21 @@ class _Engine:
 
     def _interval(self, o: Observation) -> Interval:
         raw = stated_interval(o.value, o.qualifier, o.low, o.high, self.settings.approx_tolerance)
-        if o.measure in (Measure.level, Measure.target) and o.indicator_id in self.indicators:
-            rule = UNIT_RULES[self.indicators[o.indicator_id].unit]
-            lo = float(rule.minimum) if rule.minimum is not None else None
-            hi = float(rule.maximum) if rule.maximum is not None else None
-            return within_domain(raw, lo, hi)
+        if o.measure in (Measure.level, Measure.target):
+            return self._in_domain(o.indicator_id, raw)
         if o.measure is Measure.change_pct:
             return within_domain(raw, -100.0, None)
         if o.measure is Measure.multiple:
             return within_domain(raw, 0.0, None)
         return raw
+
+    def _in_domain(self, indicator_id: str, interval: Interval) -> Interval:
+        """What a level of this indicator can be at all (a share is 0–100)."""
+        if indicator_id not in self.indicators:
+            return interval
+        rule = UNIT_RULES[self.indicators[indicator_id].unit]
+        return within_domain(interval, float(rule.minimum) if rule.minimum is not None else None,
+                             float(rule.maximum) if rule.maximum is not None else None)
 
     def _unit(self, indicator_id: str) -> Unit | None:
         ind = self.indicators.get(indicator_id)
@@ -285,6 +290,7 @@ class _Engine:
 
     def _implied(self, c: Observation, level: Observation, key: Key, implied: Interval, stated: list[Observation]) -> None:
         indicator_id, entity, period = key
+        implied = self._in_domain(indicator_id, implied)
         because = f"{self.describe(level)} for {self.subject(level.key())} and {self.describe(c)}"
         self.result.implied.append(
             ImpliedValue(indicator_id, entity, period, implied, (c.obs_id, level.obs_id), self.source_ids(c, level),

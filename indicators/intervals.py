@@ -76,10 +76,17 @@ class Interval:
         return _combine(self, other, lambda a, b: a / b)
 
     def scale(self, factor: float, offset: float = 0.0) -> Interval:
-        a, b = self.lo * factor + offset, self.hi * factor + offset
+        """factor * x + offset, rounded outwards so the result still holds every true value."""
+        ends = []
+        for x in (self.lo, self.hi):
+            product = x * factor
+            value = product + offset
+            slack = 2 * math.ulp(max(abs(product), abs(offset), abs(value))) if math.isfinite(value) else 0.0
+            ends.append((value - slack, value + slack))
+        (a_lo, a_hi), (b_lo, b_hi) = ends
         if factor >= 0:
-            return Interval(a, b, self.lo_open, self.hi_open)
-        return Interval(b, a, self.hi_open, self.lo_open)
+            return Interval(a_lo, b_hi, self.lo_open, self.hi_open)
+        return Interval(b_lo, a_hi, self.hi_open, self.lo_open)
 
     def as_list(self, digits: int = 4) -> list[float | None]:
         """JSON-friendly [lo, hi]; None stands for an unbounded end."""
@@ -107,7 +114,11 @@ def _combine(x: Interval, y: Interval, op) -> Interval:
         corners.append((value, a_open or b_open))
     lo = min(corners, key=lambda c: (c[0], c[1]))  # at a tie the closed end is wider
     hi = max(corners, key=lambda c: (c[0], not c[1]))
-    return Interval(lo[0], hi[0], lo[1], hi[1])
+    # one rounding per operation: step one float outwards so every true value stays inside
+    def outwards(x: float, direction: float) -> float:
+        return x if x == 0 else math.nextafter(x, direction)  # a zero comes from an exact zero operand
+
+    return Interval(outwards(lo[0], -INF), outwards(hi[0], INF), lo[1], hi[1])
 
 
 def rounding_half_unit(value: Decimal) -> Decimal:
