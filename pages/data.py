@@ -20,6 +20,16 @@ def secrets() -> dict:
         return {}
 
 
+def show_rows(diff) -> None:
+    """The rows behind a diff's counts: added rows, changed cells, removed ids."""
+    if diff.added:
+        st.dataframe(pd.DataFrame(diff.added), hide_index=True)
+    if diff.changed:
+        st.dataframe(changed_frame(diff), hide_index=True)
+    if diff.removed:
+        st.markdown("Removed ids: " + md(", ".join(diff.removed)))
+
+
 state = app_state()
 st.title("Data")
 tab_table, tab_upload, tab_history = st.tabs(["Observations", "Upload", "History"])
@@ -83,17 +93,12 @@ with tab_upload:
                 m2.metric("changed", len(diff.changed))
                 m3.metric("removed", len(diff.removed))
                 m4.metric("unchanged", diff.unchanged)
-                if diff.added:
-                    st.dataframe(pd.DataFrame(diff.added), hide_index=True)
-                if diff.changed:
-                    st.dataframe(changed_frame(diff), hide_index=True)
-                if diff.removed:
-                    st.write("Removed ids: " + ", ".join(diff.removed))
+                show_rows(diff)
             st.markdown(f"**Flags:** {len(plan.raised)} raised, {len(plan.resolved)} resolved")
             for flag in plan.raised:
-                st.warning(f"New {flag.severity.value}: {flag.title}", icon="⚠️")
+                st.warning(f"New {flag.severity.value}: {md(flag.title)}", icon="⚠️")
             for flag in plan.resolved:
-                st.info(f"Resolved: {flag.title}", icon="✅")
+                st.info(f"Resolved: {md(flag.title)}", icon="✅")
             if not plan.changes_anything:
                 st.info("The upload changes nothing.")
             message = st.text_input("What changed and why", key="apply-message", max_chars=500)
@@ -114,7 +119,7 @@ with tab_upload:
                     st.session_state["applied"] = f"Applied as {rev.label}: {rev.message}"
                     st.rerun()
     if "applied" in st.session_state:
-        st.success(st.session_state.pop("applied"))
+        st.success(md(st.session_state.pop("applied")))
     with st.expander("Try an example upload"):
         st.markdown("`data/examples/` holds a labelled example file; upload it here to see a preview.")
 
@@ -136,12 +141,7 @@ with tab_history:
         for diff in diffs:
             st.markdown(f"**{diff.table}.csv**: {len(diff.added)} added, {len(diff.changed)} changed, "
                         f"{len(diff.removed)} removed")
-            if diff.added:
-                st.dataframe(pd.DataFrame(diff.added), hide_index=True)
-            if diff.changed:
-                st.dataframe(changed_frame(diff), hide_index=True)
-            if diff.removed:
-                st.write("Removed ids: " + ", ".join(diff.removed))
+            show_rows(diff)
     st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=lambda: store().zip(rev.id),
                        file_name=f"indicators-revision-{rev.id}.zip", mime="application/zip",
                        key=f"dl-rev-{rev.id}", on_click="ignore")

@@ -18,7 +18,8 @@ cards = headlines(state.dataset, state.result)
 for start in range(0, len(cards), 4):
     for col, card in zip(st.columns(4), cards[start : start + 4]):
         with col.container(border=True):
-            st.metric(card.label, card.value, help="; ".join(f"{v}: {s}" for v, s in zip(card.values, card.sources)))
+            st.metric(md(card.label), card.value,
+                      help=md("; ".join(f"{v}: {s}" for v, s in zip(card.values, card.sources))))
             if card.conflict:
                 st.badge(f"{len(card.values)} figures — sources disagree", icon="⚠️", color="red")
                 for title in card.flag_titles[:2]:
