@@ -37,6 +37,7 @@ _WORD_NUMBERS = {**_UNITS, **_TENS, **_ORDINALS, "hundred": 100, "thousand": 100
 _UNIT_WORDS = {
     # a unit word that carries its own number, for the units it makes sense in
     Unit.days: {"day": 1, "week": 7, "fortnight": 14},
+    Unit.months: {"month": 1, "year": 12},
     Unit.years: {"decade": 10, "year": 1, "century": 100},
     Unit.percent: {"half": 50, "quarter": 25, "third": Decimal("33.3")},
     Unit.rank: {"most": 1, "largest": 1, "biggest": 1, "main": 1, "top": 1, "leading": 1},

@@ -160,6 +160,7 @@ class Unit(StrEnum):
     km = "km"
     hours = "hours"
     days = "days"
+    months = "months"
     years = "years"
     pages = "pages"
     rank = "rank"
@@ -218,6 +219,7 @@ UNIT_RULES: dict[Unit, UnitRule] = {
     Unit.km: UnitRule("km"),
     Unit.hours: UnitRule("hours"),
     Unit.days: UnitRule("days"),
+    Unit.months: UnitRule("months"),
     Unit.years: UnitRule("years"),
     Unit.pages: UnitRule("pages", whole=True),
     Unit.rank: UnitRule("rank (1 = first)", minimum=Decimal(1), whole=True, comparable=False),
