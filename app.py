@@ -5,23 +5,23 @@ import streamlit as st
 from indicators.summaries import flag_counts
 from pages._shell import app_state
 
-st.set_page_config(page_title="China–Russia indicators", page_icon="📊", layout="wide")
+st.set_page_config(page_title="China–Russia indicators", page_icon=":material/query_stats:", layout="wide")
 
 pages = {
-    "Overview": [st.Page("pages/overview.py", title="Overview", icon="🏠", default=True)],
+    "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True)],
     "Figures": [
-        st.Page("pages/trade.py", title="Trade & energy", icon="💱"),
-        st.Page("pages/security.py", title="Security & counter-terrorism", icon="🛡️"),
-        st.Page("pages/military.py", title="Military & arms", icon="🎖️"),
-        st.Page("pages/infrastructure.py", title="Infrastructure", icon="🚄"),
-        st.Page("pages/other.py", title="Other figures", icon="📚"),
-        st.Page("pages/timeline.py", title="Timeline", icon="🗓️"),
+        st.Page("pages/trade.py", title="Trade & energy", icon=":material/currency_exchange:"),
+        st.Page("pages/security.py", title="Security & counter-terrorism", icon=":material/shield:"),
+        st.Page("pages/military.py", title="Military & arms", icon=":material/military_tech:"),
+        st.Page("pages/infrastructure.py", title="Infrastructure", icon=":material/train:"),
+        st.Page("pages/other.py", title="Other figures", icon=":material/menu_book:"),
+        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
     ],
     "Checks & sources": [
-        st.Page("pages/inconsistencies.py", title="Inconsistencies", icon="⚠️"),
-        st.Page("pages/sources.py", title="Sources", icon="📖"),
-        st.Page("pages/data.py", title="Data", icon="🗂️"),
-        st.Page("pages/briefing.py", title="Briefing pack", icon="📦"),
+        st.Page("pages/inconsistencies.py", title="Inconsistencies", icon=":material/warning:"),
+        st.Page("pages/sources.py", title="Sources", icon=":material/groups:"),
+        st.Page("pages/data.py", title="Data", icon=":material/table:"),
+        st.Page("pages/briefing.py", title="Briefing pack", icon=":material/inventory_2:"),
     ],
 }
 page = st.navigation(pages)

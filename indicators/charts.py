@@ -30,7 +30,8 @@ COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 SYMBOLS = ["circle", "square", "diamond", "cross", "x", "pentagon", "hexagon", "star"]
 IMPLIED_COLOUR = "#7f7f7f"
 KEY = ("Error bars: the values each figure allows as written. ▲/▼ more/less than (open-ended), "
-       "≈ approximate, hollow ○ implied by a stated change or multiple, black outline and ⚠: in conflict.")
+       "≈ approximate, hollow grey markers: implied by a stated change or multiple (hover for how), "
+       "black outline and ⚠: in conflict with another figure.")
 
 PAGE_CATEGORIES: dict[str, tuple[Category, ...]] = {
     "trade": (Category.trade, Category.energy),
@@ -238,8 +239,8 @@ def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, sym
     ]
     fig.add_trace(go.Scatter(
         x=group["x"], y=group["y"], name=name, mode="markers+text",
-        text=[esc(label) + (" target" if t else "") + (" ⚠ conflict" if c else "")
-              for label, t, c in zip(group["label"], is_target, group["in_conflict"])],
+        text=["" if k == "implied" else esc(label) + (" target" if t else "") + (" ⚠" if c else "")
+              for label, t, c, k in zip(group["label"], is_target, group["in_conflict"], group["kind"])],
         textposition="middle right", textfont=dict(size=13, color="#222222"),
         marker=dict(symbol=symbols, size=[26 if t else 12 for t in is_target], color=colour,
                     line=dict(width=[3 if (t or c) else 1 for t, c in zip(is_target, group["in_conflict"])],
@@ -268,7 +269,7 @@ def _hover(r) -> str:
 
 def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, notes: list[str], points: pd.DataFrame) -> None:
     footer = [esc(line) for line in notes] + [esc(KEY)]
-    wrapped = [w for line in footer for w in textwrap.wrap(line, 170)]
+    wrapped = [w for line in footer for w in textwrap.wrap(line, 125)]
     bottom = 75 + 17 * len(wrapped)
     x_is_year = not points.empty and points["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.update_layout(

@@ -96,9 +96,9 @@ with tab_upload:
                 show_rows(diff)
             st.markdown(f"**Flags:** {len(plan.raised)} raised, {len(plan.resolved)} resolved")
             for flag in plan.raised:
-                st.warning(f"New {flag.severity.value}: {md(flag.title)}", icon="⚠️")
+                st.warning(f"New {flag.severity.value}: {md(flag.title)}", icon=":material/warning:")
             for flag in plan.resolved:
-                st.info(f"Resolved: {md(flag.title)}", icon="✅")
+                st.info(f"Resolved: {md(flag.title)}", icon=":material/check_circle:")
             if not plan.changes_anything:
                 st.info("The upload changes nothing.")
             message = st.text_input("What changed and why", key="apply-message", max_chars=500)

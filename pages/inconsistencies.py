@@ -9,7 +9,7 @@ from pages._shell import app_state
 
 PAGES = {"trade": "pages/trade.py", "security": "pages/security.py", "military": "pages/military.py",
          "infrastructure": "pages/infrastructure.py", "other": "pages/other.py"}
-ICONS = {"conflict": "🔴", "warning": "🟠", "info": "🔵"}
+ICONS = {"conflict": ":red[:material/error:]", "warning": ":orange[:material/warning:]", "info": ":blue[:material/info:]"}
 
 state = app_state()
 st.title("Inconsistencies")
@@ -40,4 +40,4 @@ for flag in shown:
             with st.expander("The arithmetic"):
                 st.code(json.dumps(flag.numbers, indent=2, ensure_ascii=False), language="json")
         for page, chart_id, title in charts_of_flag(state.dataset, flag):
-            st.page_link(PAGES[page], label=f"Chart: {title}", icon="📈", query_params={"chart": chart_id})
+            st.page_link(PAGES[page], label=f"Chart: {md(title)}", icon=":material/show_chart:", query_params={"chart": chart_id})

@@ -21,7 +21,7 @@ for start in range(0, len(cards), 4):
             st.metric(md(card.label), card.value,
                       help=md("; ".join(f"{v}: {s}" for v, s in zip(card.values, card.sources))))
             if card.conflict:
-                st.badge(f"{len(card.values)} figures — sources disagree", icon="⚠️", color="red")
+                st.badge(f"{len(card.values)} figures — sources disagree", icon=":material/warning:", color="red")
                 for title in card.flag_titles[:2]:
                     st.caption(md(title))
             else:
@@ -35,7 +35,7 @@ for flag in top_flags(state.result):
     with st.container(border=True):
         st.markdown(f"**{md(flag.title)}**  \n{md(flag.explanation)}")
         st.caption(f"{flag.severity.value} · {flag.kind} · {flag.id}")
-st.page_link("pages/inconsistencies.py", label="All inconsistencies", icon="⚠️")
+st.page_link("pages/inconsistencies.py", label="All inconsistencies", icon=":material/warning:")
 
 st.subheader("What the dashboard holds")
 c = state.dataset.counts()

@@ -60,7 +60,7 @@ def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
     names = [t.get("name", "") for t in trade["data"]]
     assert "Implied by a stated change or multiple" in names
     texts = " ".join(" ".join(t.get("text", []) or []) for t in trade["data"])
-    assert "$100bn target" in texts and "conflict" in texts
+    assert "$100bn target" in texts and "$64bn ⚠" in texts and "$69bn ⚠" in texts
     assert trade["layout"]["template"]["layout"]  # explicit template, so exports match the screen
 
 
