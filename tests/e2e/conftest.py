@@ -79,7 +79,9 @@ def server(tmp_path_factory):
     env.pop("INDICATORS_DATA_DIR", None)  # the repo's canonical data/ seeds revision 0
     out, err = folder / "stdout.log", folder / "stderr.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+           "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           # run the code as it was at start: no module reloads if a source file changes mid-run
+           "--server.fileWatcherType", "none"]
     with open(out, "wb") as out_f, open(err, "wb") as err_f:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out_f, stderr=err_f, stdin=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
