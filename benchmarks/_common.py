@@ -149,3 +149,40 @@ def stop(proc: subprocess.Popen) -> None:
 def now() -> float:
     """CLOCK_MONOTONIC: system-wide on Linux, so comparable between a parent and its children."""
     return time.monotonic()
+
+
+def code_version() -> str:
+    """The commit and a digest of the project's code (indicators/, pages/, app.py) as it is on disk now.
+
+    Other people may edit the code while a benchmark runs; printing this at the start and the end
+    shows whether every measurement ran the same code.
+    """
+    import hashlib
+
+    digest = hashlib.sha1()
+    for path in sorted([*ROOT.glob("indicators/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]):
+        try:
+            digest.update(path.name.encode() + path.read_bytes())
+        except OSError:
+            pass
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10).stdout.strip() or "?"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "indicators", "pages", "app.py"], cwd=ROOT,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        head, dirty = "?", ""
+    return f"commit {head}{' + uncommitted changes' if dirty else ''}, code digest {digest.hexdigest()[:10]}"
+
+
+class CodeWatch:
+    """Print the code version at the start; at the end, say whether it changed during the run."""
+
+    def __init__(self) -> None:
+        self.start = code_version()
+        print(f"code: {self.start}")
+
+    def end(self) -> None:
+        now_ = code_version()
+        if now_.rsplit("digest", 1)[1] != self.start.rsplit("digest", 1)[1]:
+            print(f"WARNING: the code changed during the run (now {now_}): figures may mix two versions")

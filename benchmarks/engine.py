@@ -32,7 +32,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 
-from _common import fmt_s, machine, median, ratio, table
+from _common import CodeWatch, fmt_s, machine, median, ratio, table
 
 from indicators.checks import run_checks
 from indicators.dataset import Dataset
@@ -89,8 +89,9 @@ def build(n: int) -> Dataset:
     done = False
     for ind in indicators:
         unit, lo, hi = ind.unit.value, *next((u[2], u[3]) for u in UNITS if u[0] == ind.unit.value)
+        truth = {e: {y: rng.uniform(lo, hi) for y in YEARS} for e in ENTITIES}
         for entity in ENTITIES:
-            true = {y: rng.uniform(lo, hi) for y in YEARS}
+            true = truth[entity]
             for year in YEARS:
                 key = {"indicator_id": ind.indicator_id, "entity": entity, "period": str(year)}
                 for s in rng.sample(sources, rng.choice((1, 2, 2, 3))):
@@ -114,7 +115,7 @@ def build(n: int) -> Dataset:
                         source_id=rng.choice(sources).source_id)
                 if rng.random() < 0.05:
                     other = rng.choice([e for e in ENTITIES if e != entity])
-                    add(**key, measure="multiple", value=f"{rng.uniform(0.5, 4):.1f}", base_entity=other,
+                    add(**key, measure="multiple", value=f"{true[year] / truth[other][year]:.2f}", base_entity=other,
                         source_id=rng.choice(sources).source_id)
                 if rng.random() < 0.05:
                     add(**key, measure="target", value=_fmt(true[year] * rng.uniform(0.8, 1.2), unit, 0),
@@ -161,6 +162,7 @@ def main() -> int:
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     runs = args.runs or (3 if args.quick else 5)
     print(machine())
+    watch = CodeWatch()
     print(f"mode: {'quick' if args.quick else 'full'}; sizes {', '.join(f'{n:,}' for n in sizes)}; {runs} runs each")
     results = []
     for n in sizes:
@@ -191,6 +193,7 @@ def main() -> int:
             prof.runcall(run_checks, fresh(ds))
             pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
 
+    watch.end()
     rows = []
     for i, (n, te, tf) in enumerate(results):
         if i:

@@ -49,7 +49,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, fmt_mib, fmt_s, machine, median, ratio, table
+from _common import CodeWatch, ROOT, fmt_mib, fmt_s, machine, median, ratio, table
 
 GOAL_TIME = 2.0
 GOAL_MEMORY = 1.3
@@ -243,6 +243,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([10_000] if args.quick else
                                                                         [10_000, 100_000, 1_000_000])
     print(machine())
+    watch = CodeWatch()
     print(f"mode: {'quick' if args.quick else 'full'}; sizes {', '.join(f'{n:,}' for n in sizes)}")
     tmp = Path(tempfile.mkdtemp(prefix="bench-validation-"))
     rows, checks, summary = [], [], []
@@ -303,6 +304,7 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
+    watch.end()
     print()
     print("\n".join(checks))
     print()
@@ -320,8 +322,10 @@ def main() -> int:
             goals.append(f"{n:,}{' bad' if bad else ''}: memory {rm:.2f}x ({'met' if rm <= GOAL_MEMORY else 'NOT met'})")
     if goals:
         print(f"goals (time <= {GOAL_TIME}x at 100k and 1M, memory <= {GOAL_MEMORY}x at 1M): " + "; ".join(goals))
-    worst = max(summary, key=lambda s: s[2])
-    print(f"time ratio parse_table / read_csv, worst ({worst[0]:,}{' bad' if worst[1] else ''}): {worst[2]:.2f}")
+    at_goal = [x for x in summary if x[0] >= 100_000] or summary
+    worst = max(at_goal, key=lambda x: x[2])
+    print(f"time ratio parse_table / read_csv, worst{' at 100k+' if at_goal is not summary else ''} "
+          f"({worst[0]:,}{' bad' if worst[1] else ''}): {worst[2]:.2f}")
     return 0
 
 
