@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -327,6 +328,7 @@ def main() -> int:
     finally:
         dash.stop()
         bare.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
     # -------------------------------------------------------------------- report
     watch.end()
