@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from .fastpath import suspect_rows
+from .fastpath import row_builder, suspect_rows
 from .schema import (
     REQUIRED_TABLES,
     TABLES,
@@ -293,8 +293,8 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
     suspects = suspect_rows(model, frame)
     checked: dict[int, CsvRow] = {}
     rejected = np.zeros(len(frame), dtype=bool)
-    for i in np.flatnonzero(suspects):
-        raw = dict(zip(header, frame.iloc[i].tolist()))
+    suspect_index = np.flatnonzero(suspects)
+    for i, raw in zip(suspect_index, frame.iloc[suspect_index].to_dict("records")):
         try:
             checked[int(i)] = model.model_validate(raw)
         except ValidationError as exc:
@@ -305,7 +305,8 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
 
     def build() -> list[CsvRow]:
         records = frame.iloc[valid].to_dict("records")
-        return [checked.get(int(i)) or model.model_validate(r) for i, r in zip(valid, records)]
+        make = row_builder(model) or model.model_validate
+        return [checked.get(int(i)) or make(r) for i, r in zip(valid, records)]
 
     result._build = build
     return True

@@ -11,8 +11,11 @@ per-row Pydantic on randomly corrupted files.
 
 from __future__ import annotations
 
+import types
 import typing
 from collections.abc import Callable
+from decimal import Decimal
+from enum import Enum
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -143,3 +146,47 @@ def suspect_rows(model: type[CsvRow], frame: pd.DataFrame) -> np.ndarray:
     for row_check in compiled.row_checks:
         flagged |= pd.Series(row_check(frame), index=frame.index).fillna(True).to_numpy(dtype=bool)
     return flagged
+
+
+def _base_type(annotation: object) -> object:
+    """Decimal from Optional[Annotated[Decimal, ...]], Qualifier from Qualifier, and so on."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(members) != 1:
+                return None
+            annotation = members[0]
+        else:
+            return annotation
+
+
+@cache
+def row_builder(model: type[CsvRow]) -> Callable[[dict], CsvRow] | None:
+    """Build an already-validated row without validating it again, or None if a type is not simple.
+
+    Only for rows the column checks passed: the values are converted exactly as the
+    model's validators would (the drift test compares the two), then constructed.
+    """
+    converters: dict[str, Callable[[str], object]] = {}
+    for name, info in model.model_fields.items():
+        base = _base_type(info.annotation)
+        if base is str:
+            converters[name] = str
+        elif base is int:
+            converters[name] = int
+        elif base is Decimal:
+            converters[name] = Decimal
+        elif isinstance(base, type) and issubclass(base, Enum):
+            members = {m.value: m for m in base}
+            converters[name] = members.__getitem__
+        else:
+            return None
+    construct = model.model_construct
+
+    def build(record: dict) -> CsvRow:
+        return construct(**{k: (converters[k](v) if v != "" else None) for k, v in record.items()})
+
+    return build

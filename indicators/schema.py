@@ -380,17 +380,24 @@ def _consistent_twin(f):
 
     is_range = f["qualifier"] == Qualifier.range.value
     value, low, high = f["value"], f["low"], f["high"]
-    flag = is_range & ((low == "") | (high == "") | (value != "") | (number(low) > number(high)))
+    flag = is_range & ((low == "") | (high == "") | (value != ""))
     flag |= ~is_range & ((value == "") | (low != "") | (high != ""))
+    if is_range.any():  # numbers are parsed only where a rule compares them
+        r = f[is_range]
+        flag[is_range] |= number(r["low"]) > number(r["high"])
     relative = f["measure"].isin([Measure.change_pct.value, Measure.multiple.value])
     bp, bi, be = f["base_period"], f["base_indicator_id"], f["base_entity"]
     has_base = (bp != "") | (bi != "") | (be != "")
-    own = ((bi == "") | (bi == f["indicator_id"])) & ((be == "") | (be == f["entity"])) & ((bp == "") | (bp == f["period"]))
-    flag |= relative & (~has_base | own)
-    lowest = number(low.where(is_range, value))
-    flag |= (f["measure"] == Measure.change_pct.value) & (lowest <= -100)
-    flag |= (f["measure"] == Measure.multiple.value) & (lowest <= 0)
     flag |= ~relative & has_base
+    if relative.any():
+        r = f[relative]
+        own = (((r["base_indicator_id"] == "") | (r["base_indicator_id"] == r["indicator_id"]))
+               & ((r["base_entity"] == "") | (r["base_entity"] == r["entity"]))
+               & ((r["base_period"] == "") | (r["base_period"] == r["period"])))
+        lowest = number(r["low"].where(r["qualifier"] == Qualifier.range.value, r["value"]))
+        flag[relative] |= (~has_base[relative] | own
+                           | ((r["measure"] == Measure.change_pct.value) & (lowest <= -100))
+                           | ((r["measure"] == Measure.multiple.value) & (lowest <= 0)))
     return flag
 
 
