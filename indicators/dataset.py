@@ -304,9 +304,10 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
     result.lines = lines[valid].tolist()
 
     def build() -> list[CsvRow]:
-        records = frame.iloc[valid].to_dict("records")
+        kept = frame.iloc[valid]
+        columns_ = [kept[h].tolist() for h in header]  # Arrow to Python per column, not per cell
         make = row_builder(model) or model.model_validate
-        return [checked.get(int(i)) or make(r) for i, r in zip(valid, records)]
+        return [checked.get(int(i)) or make(dict(zip(header, cells))) for i, cells in zip(valid, zip(*columns_))]
 
     result._build = build
     return True
