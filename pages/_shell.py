@@ -88,14 +88,21 @@ def render_category_page(page: str, intro: str) -> None:
         render_chart(state, spec)
 
 
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _chart(url: str, revision_id: int, chart_id: str):
+    """A chart's figure and points, built once per revision: plotly's validation is the slow part."""
+    state, _ = _load(url, revision_id)
+    spec = next(s for s in chart_specs(state.dataset) if s.id == chart_id)
+    return build_figure(state.dataset, state.result, spec.id), chart_points(state.dataset, state.result, spec.indicator_id)
+
+
 def render_chart(state: AppState, spec: ChartSpec) -> None:
     """Chart | Table | Sources, with downloads built only when clicked."""
     with st.container(border=True, key=f"chart-{spec.id}"):
-        fig = build_figure(state.dataset, state.result, spec.id)
+        fig, points = _chart(store().url, state.revision_id, spec.id)
         chart, table, sources = st.tabs(["Chart", "Table", "Sources"])
         with chart:
             st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=f"plot-{spec.id}")
-        points = chart_points(state.dataset, state.result, spec.indicator_id)
         with table:
             st.dataframe(
                 points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
