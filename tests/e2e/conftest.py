@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from benchmarks._common import descendants, free_port  # one copy of the process helpers
 
 from ..conftest import ROOT
 
@@ -31,32 +32,6 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 1000}
 HEALTH_TIMEOUT_S = 60
 TIMEOUT_MS = 30_000  # plotly.js is 4.7 MB: parsing it on 2 cores takes seconds
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every live process below `pid` (from /proc), e.g. the Chromium that kaleido starts for exports."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def _tail(path: Path, chars: int = 4000) -> str:
@@ -72,7 +47,7 @@ def server(tmp_path_factory):
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `bash scripts/setup.sh --dev` installs Debian's chromium")
     folder = tmp_path_factory.mktemp("e2e-server")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ)
     env["INDICATORS_DB_URL"] = f"sqlite:///{folder / 'e2e.db'}"
     env.pop("INDICATORS_EDITOR_KEY", None)  # local single-user mode: uploads may be applied
@@ -102,7 +77,7 @@ def server(tmp_path_factory):
             time.sleep(0.2)
         yield base
     finally:
-        below = _descendants(proc.pid)
+        below = descendants(proc.pid)
         proc.terminate()
         try:
             proc.wait(timeout=15)
