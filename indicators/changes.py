@@ -184,3 +184,20 @@ def changed_frame(diff: TableDiff):
         [{"id": c.row_id, "column": col, "old": old, "new": new} for c in diff.changed for col, (old, new) in c.fields.items()],
         columns=["id", "column", "old", "new"],
     )
+
+
+def apply_upload(store, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str):
+    """Apply uploads as a new revision, re-planned against the head inside the store's transaction.
+
+    The preview a user saw may be stale (someone applied meanwhile): if the upload no longer
+    fits the head, nothing is written and the errors come back in ChangeRefused.
+    """
+    from .store import ChangeRefused
+
+    def change(_head, head_files):
+        fresh = plan_upload(head_files, uploads, mode)
+        if not fresh.ok:
+            raise ChangeRefused("the data changed meanwhile and the upload no longer fits", fresh.errors)
+        return fresh.files
+
+    return store.commit(change, message, editor)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from indicators import export
 from indicators.access import configured_key, may_edit
-from indicators.changes import changed_frame, plan_upload, revision_diff
+from indicators.changes import apply_upload, changed_frame, plan_upload, revision_diff
 from indicators.dataset import MAX_ROWS
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused
@@ -104,13 +104,8 @@ with tab_upload:
             message = st.text_input("What changed and why", key="apply-message", max_chars=500)
             editor = st.text_input("Your name", key="apply-editor", max_chars=100)
             if st.button("Apply", type="primary", disabled=not (can_edit and plan.changes_anything and message.strip())):
-                def recompute(_head, head_files):
-                    fresh = plan_upload(head_files, uploads, mode)
-                    if not fresh.ok:
-                        raise ChangeRefused("the data changed meanwhile and the upload no longer fits", fresh.errors)
-                    return fresh.files
                 try:
-                    rev = store().commit(recompute, message, editor or "anonymous")
+                    rev = apply_upload(store(), uploads, mode, message, editor or "anonymous")
                 except ChangeRefused as exc:
                     st.error(str(exc))
                     st.dataframe(pd.DataFrame([e.as_dict() for e in exc.errors]), hide_index=True)

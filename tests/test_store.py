@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from indicators.changes import parse_files, plan_upload, revision_diff
+from indicators.changes import apply_upload, parse_files, revision_diff
 from indicators.dataset import combine
 from indicators.store import ChangeRefused, Store
 
@@ -28,12 +28,7 @@ def new_obs(obs_id: str, value: str = "70") -> bytes:
 
 
 def apply(store: Store, uploads, mode="merge", message="test", editor="tester"):
-    def change(_head, files):
-        plan = plan_upload(files, uploads, mode)
-        if not plan.ok:
-            raise ChangeRefused("invalid", plan.errors)
-        return plan.files
-    return store.commit(change, message, editor)
+    return apply_upload(store, uploads, mode, message, editor)
 
 
 def test_the_canonical_folder_is_revision_0_once(store):
@@ -125,3 +120,16 @@ def test_zip_of_a_revision_holds_its_csvs(store):
 
     names = zipfile.ZipFile(io.BytesIO(store.zip(0))).namelist()
     assert sorted(names) == [f"revision-0/{t}.csv" for t in ("events", "flags", "indicators", "observations", "sources")]
+
+
+def test_an_upload_that_no_longer_fits_the_head_is_refused(store):
+    """Someone replaced the sources meanwhile: the stale upload's source is gone, nothing is written."""
+    from .conftest import csv_bytes, source
+
+    store.commit(lambda _h, files: {**files, "sources": csv_bytes("sources", [source("makocki", "", "Michal Makocki")])},
+                 "narrow the sources", "other editor")
+    before = store.head().id
+    with pytest.raises(ChangeRefused) as refused:
+        apply(store, [("mine.csv", new_obs("late-2015"))])
+    assert any("unknown source_id 'liu-fenghua-duchatel'" in e.message for e in refused.value.errors)
+    assert store.head().id == before
