@@ -7,6 +7,11 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Shared, loaded machines: a slow example is not a failure of the property.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 from indicators.dataset import Dataset, load_folder
 from indicators.schema import TABLES, columns
