@@ -30,6 +30,12 @@ def show_rows(diff) -> None:
         st.markdown("Removed ids: " + md(", ".join(diff.removed)))
 
 
+@st.cache_resource(show_spinner="Checking the upload…", max_entries=16)
+def planned(url: str, revision_id: int, uploads: tuple, mode: str):
+    """One validation and flag comparison per upload, not one per keystroke in the message box."""
+    return plan_upload(store().files(revision_id), list(uploads), mode)
+
+
 state = app_state()
 st.title("Data")
 tab_table, tab_upload, tab_history = st.tabs(["Observations", "Upload", "History"])
@@ -78,8 +84,7 @@ with tab_upload:
                     captions=["add new ids, update existing ones", "the upload becomes the whole table"])
     if files:
         uploads = [(f.name, f.getvalue()) for f in files]
-        current = store().files(state.revision_id)
-        plan = plan_upload(current, uploads, mode)
+        plan = planned(store().url, state.revision_id, tuple(uploads), mode)
         if not plan.ok:
             st.error(f"{len(plan.errors)} problem(s) found; nothing was applied and nothing stored has changed.")
             st.dataframe(pd.DataFrame([e.as_dict() for e in plan.errors]), hide_index=True,

@@ -9,7 +9,6 @@ Each test gets a fresh context (so a fresh Streamlit session) with downloads ena
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks._common import descendants, free_port  # one copy of the process helpers
+from benchmarks._common import free_port, stop  # one copy of the process helpers
 
 from ..conftest import ROOT
 
@@ -77,18 +76,7 @@ def server(tmp_path_factory):
             time.sleep(0.2)
         yield base
     finally:
-        below = descendants(proc.pid)
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        for pid in below:  # whatever the server started and left behind (normally nothing)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+        stop(proc)  # the server and whatever it started (normally nothing)
 
 
 @pytest.fixture(scope="session")
