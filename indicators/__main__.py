@@ -10,8 +10,7 @@ from pathlib import Path
 
 from .checks import filter_by_severity, run_checks
 from .changes import parse_files, plan_upload
-from .dataset import CsvError, combine, load_folder
-from .store import folder_files
+from .dataset import CsvError, combine, folder_files, load_folder
 from .provenance import read_source_text, verify
 from .schema import Severity
 
@@ -24,7 +23,7 @@ def _print_errors(errors: list[CsvError]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result = load_folder(args.data)
+    result = load_folder(args.data, build=False)
     errors = list(result.errors)
     parsed = result.parsed
     if args.files:
@@ -38,11 +37,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if errors:  # the folder itself is broken: say so before judging the files against it
             errors.insert(0, CsvError(str(args.data), None, None, None, "the data folder is invalid"))
         else:
-            plan = plan_upload(folder_files(args.data), uploads, args.mode)
+            plan = plan_upload(folder_files(args.data), uploads, args.mode, flags=False)
             errors = plan.errors
             if plan.ok:
-                parsed = parse_files(plan.files)
-                result = combine(parsed)
+                parsed = plan.parsed
     verified = None
     if args.source_text:
         if not Path(args.source_text).is_file():
@@ -58,7 +56,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_errors(errors)
         print(f"{len(errors)} error(s)", file=sys.stderr)
         return 1
-    counts = result.dataset.counts() if result.dataset else {}
+    counts = {t: len(p) for t, p in parsed.items()}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     print(f"OK: {summary}" + (f"; {verified} quotes found in the source text and stating their figures" if verified is not None else ""))
     return 0

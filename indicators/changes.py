@@ -6,38 +6,36 @@ seen this preview, and recomputes it against the head inside its transaction.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from .checks import run_checks
-from .dataset import CsvError, Dataset, ParsedTable, combine, parse_table
+import numpy as np
+import pandas as pd
+
+from .dataset import (
+    MAX_ROWS,
+    CsvError,
+    Dataset,
+    ParsedTable,
+    combine,
+    duplicate_id_errors,
+    isin,
+    frame_of_rows,
+    parse_table,
+)
 from .schema import TABLES, CsvRow, Flag, columns
 
 Mode = Literal["merge", "replace"]
 
 
-def cells(row: CsvRow) -> dict[str, str]:
-    """A validated row back as the text of its CSV cells (written precision kept)."""
-    out = {}
-    for name, value in row.model_dump(mode="json").items():
-        if value is None:
-            out[name] = ""
-        elif isinstance(value, list):
-            out[name] = ";".join(map(str, value))
-        else:
-            out[name] = str(value)
-    return out
-
-
-def to_csv(table: str, rows: Iterable[CsvRow]) -> bytes:
+def to_csv(table: str, rows: Iterable[CsvRow] | pd.DataFrame) -> bytes:
+    """A table's CSV as the store keeps it: the model's columns, cells as validated."""
+    frame = rows if isinstance(rows, pd.DataFrame) else frame_of_rows(TABLES[table], rows)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns(TABLES[table]), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(cells(row))
+    frame.to_csv(buf, columns=columns(TABLES[table]), index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
 
 
@@ -55,48 +53,65 @@ class RowChange:
 class TableDiff:
     table: str
     file: str
-    added: list[dict[str, str]] = field(default_factory=list)
+    added_frame: pd.DataFrame | None = field(default=None, repr=False)  # the added rows' cells
     changed: list[RowChange] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
 
     @property
+    def added(self) -> list[dict[str, str]]:
+        return [] if self.added_frame is None else self.added_frame.to_dict("records")
+
+    @property
+    def added_count(self) -> int:
+        return 0 if self.added_frame is None else len(self.added_frame)
+
+    @property
     def is_empty(self) -> bool:
-        return not (self.added or self.changed or self.removed)
+        return not (self.added_count or self.changed or self.removed)
 
 
-def diff_rows(table: str, old: Sequence[CsvRow], new: Sequence[CsvRow], file: str = "") -> TableDiff:
-    before = {r.row_id: cells(r) for r in old}
-    after = {r.row_id: cells(r) for r in new}
+def diff_rows(table: str, old: Sequence[CsvRow] | ParsedTable, new: Sequence[CsvRow] | ParsedTable,
+              file: str = "") -> TableDiff:
+    """Added, changed (cell by cell) and removed rows, compared by id on the cells' text."""
+    model = TABLES[table]
+    names = columns(model)
+    before, after = (_frame(model, x).set_index(model.id_column, drop=False) for x in (old, new))
     diff = TableDiff(table, file or f"{table}.csv")
-    for row_id, now in after.items():
-        was = before.get(row_id)
-        if was is None:
-            diff.added.append(now)
-        elif was != now:
-            diff.changed.append(RowChange(row_id, {k: (was.get(k, ""), v) for k, v in now.items() if was.get(k, "") != v}))
-        else:
-            diff.unchanged += 1
-    diff.removed = [row_id for row_id in before if row_id not in after]
+    new_ids, old_ids = after.index.to_series(), before.index.to_series()
+    is_old = isin(new_ids, old_ids)
+    common = after.index[is_old]
+    diff.added_frame = after.loc[~is_old, names].reset_index(drop=True)
+    diff.removed = old_ids[~isin(old_ids, new_ids)].tolist()
+    if len(common):
+        was, now = before.loc[common, names], after.loc[common, names]
+        differs = (was.to_numpy() != now.to_numpy())
+        changed = differs.any(axis=1)
+        diff.unchanged = int((~changed).sum())
+        for i in np.flatnonzero(changed):
+            cols = np.flatnonzero(differs[i])
+            diff.changed.append(RowChange(str(common[i]), {names[c]: (str(was.iat[i, c]), str(now.iat[i, c])) for c in cols}))
     return diff
+
+
+def _frame(model: type[CsvRow], rows: Sequence[CsvRow] | ParsedTable | None) -> pd.DataFrame:
+    if isinstance(rows, ParsedTable):
+        return rows.frame if rows.frame is not None else frame_of_rows(model, [])
+    return frame_of_rows(model, rows or [])
 
 
 def merged_table(current: ParsedTable | None, upload: ParsedTable, mode: Mode) -> ParsedTable:
     """Upsert by id (merge) or take the upload whole (replace); rows keep the file they came from."""
-    if mode == "replace" or current is None:
+    if mode == "replace" or current is None or current.frame is None:
         return upload
-    uploaded = {r.row_id: (r, line) for r, line in zip(upload.rows, upload.lines)}
-    out = ParsedTable(upload.table, upload.file, records=upload.records)
-    for row, line in zip(current.rows, current.lines):
-        if row.row_id in uploaded:
-            continue
-        out.rows.append(row)
-        out.lines.append(line)
-        out.origins.append(current.file + " (current)")
-    for row, line in zip(upload.rows, upload.lines):
-        out.rows.append(row)
-        out.lines.append(line)
-        out.origins.append(upload.file)
+    model = TABLES[upload.table]  # type: ignore[index]
+    id_column = model.id_column
+    kept = ~isin(current.frame[id_column], upload.frame[id_column])  # type: ignore[index]
+    frame = pd.concat([current.frame[kept], upload.frame], ignore_index=True)  # type: ignore[index]
+    out = ParsedTable(upload.table, upload.file, frame=frame, records=upload.records)
+    out.lines = np.asarray(current.lines, dtype=np.int64)[kept].tolist() + list(upload.lines)
+    out.origins = [current.file + " (current)"] * int(kept.sum()) + (
+        upload.origins if upload.origins else [upload.file] * len(upload))
     return out
 
 
@@ -104,11 +119,35 @@ def merged_table(current: ParsedTable | None, upload: ParsedTable, mode: Mode) -
 class UploadPlan:
     mode: Mode
     errors: list[CsvError] = field(default_factory=list)
-    diffs: list[TableDiff] = field(default_factory=list)
     raised: list[Flag] = field(default_factory=list)
     resolved: list[Flag] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)  # the full new content of every table
+    parsed: dict[str, ParsedTable] = field(default_factory=dict, repr=False)  # the new tables, validated
     dataset: Dataset | None = None
+    _current: Mapping[str, ParsedTable] = field(default_factory=dict, repr=False)
+    _diffs: list[TableDiff] | None = field(default=None, repr=False)
+    _current_files: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    _uploaded: tuple[str, ...] = ()
+    _upload_files: dict[str, str] = field(default_factory=dict, repr=False)
+    _files: dict[str, bytes] | None = field(default=None, repr=False)
+
+    @property
+    def diffs(self) -> list[TableDiff]:
+        """Per uploaded table: rows added, changed cell by cell, removed (computed when first asked for)."""
+        if self._diffs is None:
+            self._diffs = [] if not self.ok else [
+                diff_rows(t, self._current.get(t) or [], self.parsed[t], self._upload_files[t]) for t in self._uploaded]
+        return self._diffs
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """The full new content of every table, written when first asked for (validating needs none)."""
+        if self._files is None:
+            if not self.ok:
+                self._files = {}
+            else:
+                self._files = {t: (self._current_files[t] if t not in self._uploaded else to_csv(t, self.parsed[t].frame))
+                               for t in set(self._current_files) | set(self._uploaded)}
+        return self._files
 
     @property
     def ok(self) -> bool:
@@ -119,8 +158,12 @@ class UploadPlan:
         return any(not d.is_empty for d in self.diffs)
 
 
-def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str, bytes]], mode: Mode) -> UploadPlan:
-    """Validate uploads against the current tables and say exactly what applying them would do."""
+def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str, bytes]], mode: Mode,
+                flags: bool = True) -> UploadPlan:
+    """Validate uploads against the current tables and say exactly what applying them would do.
+
+    `flags=False` skips the engine (the flags raised and resolved): applying needs only the files.
+    """
     plan = UploadPlan(mode)
     current = parse_files(current_files)
     parsed_uploads: dict[str, ParsedTable] = {}
@@ -139,28 +182,32 @@ def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str,
         if not parsed_uploads and not plan.errors:
             plan.errors.append(CsvError("(upload)", None, None, None, "no file to apply"))
         return plan
-    duplicates = combine({t: u for t, u in parsed_uploads.items()}, []).errors
-    plan.errors.extend(e for e in duplicates if "duplicate" in e.message)
+    plan.errors.extend(duplicate_id_errors(parsed_uploads))
     if plan.errors:
         return plan
     merged = dict(current)
     for table, up in parsed_uploads.items():
         merged[table] = merged_table(current.get(table), up, mode)
-    result = combine(merged)
-    if not result.ok or result.dataset is None:
+        if len(merged[table]) > MAX_ROWS:
+            plan.errors.append(CsvError(up.file, None, None, None,
+                                        f"with this upload {table}.csv would hold {len(merged[table]):,} rows; "
+                                        f"at most {MAX_ROWS:,} rows per table"))
+    if plan.errors:
+        return plan
+    result = combine(merged, build=flags)
+    if not result.ok:
         plan.errors.extend(result.errors)
         return plan
-    before = combine(current).dataset
-    plan.dataset = result.dataset
-    for table, up in parsed_uploads.items():
-        old = current[table].rows if table in current else []
-        plan.diffs.append(diff_rows(table, old, merged[table].rows, up.file))
-    plan.files = {t: (current_files[t] if t not in parsed_uploads else to_csv(t, merged[t].rows))
-                  for t in set(current_files) | set(parsed_uploads)}
-    old_flags = {f.id: f for f in run_checks(before).flags} if before else {}
-    new_flags = {f.id: f for f in run_checks(result.dataset).flags}
-    plan.raised = [f for i, f in new_flags.items() if i not in old_flags]
-    plan.resolved = [f for i, f in old_flags.items() if i not in new_flags]
+    plan.parsed, plan._current = merged, current
+    plan._current_files, plan._uploaded = current_files, tuple(parsed_uploads)
+    plan._upload_files = {t: up.file for t, up in parsed_uploads.items()}
+    if flags and result.dataset is not None:
+        before = combine(current).dataset
+        plan.dataset = result.dataset
+        old_flags = {f.id: f for f in run_checks(before).flags} if before else {}
+        new_flags = {f.id: f for f in run_checks(result.dataset).flags}
+        plan.raised = [f for i, f in new_flags.items() if i not in old_flags]
+        plan.resolved = [f for i, f in old_flags.items() if i not in new_flags]
     return plan
 
 
@@ -195,9 +242,11 @@ def apply_upload(store, uploads: Sequence[tuple[str, bytes]], mode: Mode, messag
     from .store import ChangeRefused
 
     def change(_head, head_files):
-        fresh = plan_upload(head_files, uploads, mode)
+        fresh = plan_upload(head_files, uploads, mode, flags=False)
         if not fresh.ok:
             raise ChangeRefused("the data changed meanwhile and the upload no longer fits", fresh.errors)
+        if not fresh.changes_anything:
+            raise ChangeRefused("nothing to apply: the upload changes no row of the current data")
         return fresh.files
 
     return store.commit(change, message, editor)

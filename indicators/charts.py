@@ -21,7 +21,18 @@ import plotly.graph_objects as go
 from .checks import CheckResult
 from .dataset import Dataset
 from .intervals import format_interval
-from .schema import UNIT_RULES, Category, Indicator, Measure, Observation, Qualifier, Severity, Source, Unit
+from .schema import (
+    UNIT_RULES,
+    Category,
+    Indicator,
+    Measure,
+    Observation,
+    Qualifier,
+    Severity,
+    Source,
+    Unit,
+    number_text,
+)
 
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"
@@ -116,7 +127,7 @@ def written(o: Observation, unit: Unit | None = None, with_unit: bool = False) -
     (a chart's axis already names them, a headline card does not).
     """
     def fmt(d) -> str:
-        whole, _, frac = str(d).partition(".")
+        whole, _, frac = number_text(d).partition(".")
         return f"{int(whole):,}" + (f".{frac}" if frac else "")
     if o.qualifier is Qualifier.range:
         body = f"{fmt(o.low)}–{fmt(o.high)}"
@@ -152,7 +163,7 @@ def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd
     rows = []
     levels = [o for o in dataset.rows("observations") if o.indicator_id == indicator_id]  # type: ignore[attr-defined]
     relative_only = all(o.measure in (Measure.change_pct, Measure.multiple) for o in levels)
-    implied = [i for i in result.implied if i.indicator_id == indicator_id]
+    implied = result.implied_for(indicator_id)
     if relative_only and implied:
         relative_only = False
     for o in levels:

@@ -36,9 +36,13 @@ from .schema import (
     Severity,
     Source,
     Unit,
+    number_text,
 )
 
 SEVERITY_ORDER = {Severity.conflict: 0, Severity.warning: 1, Severity.info: 2}
+
+REPRESENTATIVES = 4
+"""Figures per group compared pair by pair; a larger group is represented by its extremes."""
 
 Key = tuple[str, str, str]  # indicator_id, entity, period
 
@@ -66,9 +70,26 @@ class CheckResult:
     flags: list[Flag] = field(default_factory=list)
     implied: list[ImpliedValue] = field(default_factory=list)
     intervals: dict[str, Interval] = field(default_factory=dict)  # obs_id -> what it allows
+    _by_obs: tuple | None = field(default=None, repr=False, compare=False)
 
     def for_obs(self, obs_id: str) -> list[Flag]:
-        return [f for f in self.flags if obs_id in f.obs_ids]
+        return self._index()[0].get(obs_id, [])
+
+    def implied_for(self, indicator_id: str) -> list[ImpliedValue]:
+        return self._index()[1].get(indicator_id, [])
+
+    def _index(self) -> tuple[dict[str, list[Flag]], dict[str, list[ImpliedValue]]]:
+        """Built once, after the engine ran: pages look flags up per figure."""
+        if self._by_obs is None:
+            by_obs: dict[str, list[Flag]] = defaultdict(list)
+            for f in self.flags:
+                for obs_id in dict.fromkeys(f.obs_ids):
+                    by_obs[obs_id].append(f)
+            by_indicator: dict[str, list[ImpliedValue]] = defaultdict(list)
+            for i in self.implied:
+                by_indicator[i.indicator_id].append(i)
+            self._by_obs = (dict(by_obs), dict(by_indicator))
+        return self._by_obs
 
 
 def check(dataset: Dataset, settings: CheckSettings = CheckSettings()) -> list[Flag]:
@@ -108,6 +129,7 @@ class _Engine:
                 self.targets[o.key()].append(o)
             else:
                 self.relative.append(o)
+        self._level_reps: dict[Key, list[Observation]] = {}
         self.result = CheckResult(intervals=self.interval)
 
     def run(self) -> CheckResult:
@@ -162,16 +184,17 @@ class _Engine:
         if o.measure is Measure.change_pct:
             assert o.value is not None or o.qualifier is Qualifier.range
             if o.qualifier is Qualifier.range:
-                return f"a change of {o.low}% to {o.high}%"
+                return f"a change of {number_text(o.low)}% to {number_text(o.high)}%"
             word = "decrease" if o.value < 0 else "increase"
-            return f"{_QUALIFIER_WORDS[o.qualifier]}a {abs(o.value)}% {word}"
+            return f"{_QUALIFIER_WORDS[o.qualifier]}a {number_text(abs(o.value))}% {word}"
         if o.measure is Measure.multiple:
-            amount = f"{o.low}–{o.high}" if o.qualifier is Qualifier.range else str(o.value)
+            amount = (f"{number_text(o.low)}–{number_text(o.high)}" if o.qualifier is Qualifier.range
+                      else number_text(o.value))
             return f"{_QUALIFIER_WORDS[o.qualifier]}{amount} times"
         unit = self._unit(o.indicator_id)
         if o.qualifier is Qualifier.range:
-            return f"{_with_unit(str(o.low), unit, bare=True)}–{_with_unit(str(o.high), unit)}"
-        return _QUALIFIER_WORDS[o.qualifier] + _with_unit(_grouped(str(o.value)), unit)
+            return f"{_with_unit(number_text(o.low), unit, bare=True)}–{_with_unit(number_text(o.high), unit)}"
+        return _QUALIFIER_WORDS[o.qualifier] + _with_unit(_grouped(number_text(o.value)), unit)
 
     def amount(self, interval: Interval, indicator_id: str) -> str:
         """'$87.59bn to $90.21bn', 'more than 11.2%': an interval in words."""
@@ -207,6 +230,29 @@ class _Engine:
 
     # ----------------------------------------------------------------- kinds
 
+    def representatives(self, rows: Sequence[Observation]) -> list[Observation]:
+        """A small group as it is; a large one by the figures at its extremes.
+
+        Every check below asks whether some pair is disjoint, or how far a relation can
+        go; both are decided by the rows with the lowest and highest ends, so the work
+        per group is bounded whatever the number of figures stated for one key.
+        """
+        if len(rows) <= REPRESENTATIVES:
+            return list(rows)
+        iv = self.interval
+        ends = (
+            min(rows, key=lambda o: (iv[o.obs_id].lo, o.obs_id)),
+            min(rows, key=lambda o: (iv[o.obs_id].hi, o.obs_id)),
+            max(rows, key=lambda o: (iv[o.obs_id].lo, o.obs_id)),
+            max(rows, key=lambda o: (iv[o.obs_id].hi, o.obs_id)),
+        )
+        return list(dict.fromkeys(ends))
+
+    def _levels_at(self, key: Key) -> list[Observation]:
+        if key not in self._level_reps:
+            self._level_reps[key] = self.representatives(self.levels.get(key, []))
+        return self._level_reps[key]
+
     def _same_figure(self) -> None:
         """value_conflict for disjoint intervals; corroborated where independent sources agree."""
         groups: dict[tuple, list[Observation]] = defaultdict(list)
@@ -216,77 +262,106 @@ class _Engine:
         for (key, measure, _), rows in groups.items():
             if len(rows) < 2:
                 continue
-            ordered = sorted(rows, key=lambda o: (self.interval[o.obs_id].lo, o.obs_id))
-            for i, a in enumerate(ordered):
-                ia = self.interval[a.obs_id]
-                for b in ordered[i + 1 :]:
-                    ib = self.interval[b.obs_id]
-                    if ia.overlaps(ib):
-                        continue
-                    high, low = (b, a)  # ordered by lower end: b lies above a
-                    what = self.subject(key) if measure is Measure.level else f"{measure.value} of {self.subject(key)}"
-                    self.add(
-                        "value_conflict", Severity.conflict, (high, low),
-                        f"{self.claimant(high)} and {self.claimant(low)} disagree on {what}",
-                        f"{self.describe(high)} for {what}; {self.describe(low)}: "
-                        f"the intervals {self.interval[high.obs_id]} and {self.interval[low.obs_id]} do not overlap.",
-                        {"intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (high, low)},
-                         "gap": round(ia.gap(ib), 4)},
-                    )
-            self._corroborated(key, measure, ordered)
+            what = self.subject(key) if measure is Measure.level else f"{measure.value} of {self.subject(key)}"
+            if len(rows) <= REPRESENTATIVES:
+                ordered = sorted(rows, key=lambda o: (self.interval[o.obs_id].lo, o.obs_id))
+                for i, a in enumerate(ordered):
+                    for b in ordered[i + 1 :]:
+                        self._conflict(what, b, a, len(rows))  # ordered by lower end: b lies above a
+            else:
+                highest = max(rows, key=lambda o: (self.interval[o.obs_id].lo, o.obs_id))
+                lowest = min(rows, key=lambda o: (self.interval[o.obs_id].hi, o.obs_id))
+                self._conflict(what, highest, lowest, len(rows))
+            self._corroborated(what, sorted(rows, key=lambda o: (self.interval[o.obs_id].lo, o.obs_id)))
 
-    def _corroborated(self, key: Key, measure: Measure, ordered: list[Observation]) -> None:
+    def _conflict(self, what: str, high: Observation, low: Observation, stated: int) -> None:
+        ih, il = self.interval[high.obs_id], self.interval[low.obs_id]
+        if ih.overlaps(il):
+            return
+        lead = (f"{stated} figures are stated for {what}; the two furthest apart: " if stated > REPRESENTATIVES
+                else "")
+        self.add(
+            "value_conflict", Severity.conflict, (high, low),
+            f"{self.claimant(high)} and {self.claimant(low)} disagree on {what}"
+            + (f" ({stated} figures)" if stated > REPRESENTATIVES else ""),
+            f"{lead}{self.describe(high)} for {what}; {self.describe(low)}: "
+            f"the intervals {ih} and {il} do not overlap.",
+            {"intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (high, low)},
+             "gap": round(ih.gap(il), 4), "figures": stated},
+        )
+
+    def _corroborated(self, what: str, ordered: list[Observation]) -> None:
+        """Clusters of figures that all agree; a large group reports its largest cluster only."""
+        clusters: list[tuple[list[Observation], Interval]] = []
         cluster: list[Observation] = []
         common: Interval | None = None
-        for o in ordered + [None]:  # type: ignore[list-item]
-            joined = common.intersect(self.interval[o.obs_id]) if (o is not None and common is not None) else None
-            if o is not None and (common is None or joined is not None):
+        for o in ordered:
+            joined = common.intersect(self.interval[o.obs_id]) if common is not None else None
+            if common is None or joined is not None:
                 cluster.append(o)
                 common = joined if joined is not None else self.interval[o.obs_id]
                 continue
-            claimants = {self.claimant(c) for c in cluster}
-            if len(claimants) >= 2:
-                what = self.subject(key) if measure is Measure.level else f"{measure.value} of {self.subject(key)}"
-                self.add(
-                    "corroborated", Severity.info, cluster,
-                    f"{len(claimants)} sources agree on {what}",
-                    "; ".join(self.describe(c) for c in cluster) + f": all allow {common}.",
-                    {"intervals": {c.obs_id: self.interval[c.obs_id].as_list() for c in cluster},
-                     "common": common.as_list() if common else None},
-                )
-            cluster = [o] if o is not None else []
-            common = self.interval[o.obs_id] if o is not None else None
+            clusters.append((cluster, common))
+            cluster, common = [o], self.interval[o.obs_id]
+        if cluster and common is not None:
+            clusters.append((cluster, common))
+        agreeing = [(c, i, {self.claimant(o) for o in c}) for c, i in clusters]
+        agreeing = [a for a in agreeing if len(a[2]) >= 2]
+        if len(ordered) > REPRESENTATIVES and agreeing:
+            agreeing = [max(agreeing, key=lambda a: len(a[0]))]
+        for members, common_, claimants in agreeing:
+            shown = members[:REPRESENTATIVES]
+            more = f"; and {len(members) - len(shown):,} more" if len(members) > len(shown) else ""
+            self.add(
+                "corroborated", Severity.info, members if len(members) <= REPRESENTATIVES else shown,
+                f"{len(claimants)} sources agree on {what}",
+                "; ".join(self.describe(c) for c in shown) + more + f": all allow {common_}.",
+                {"intervals": {c.obs_id: self.interval[c.obs_id].as_list() for c in shown},
+                 "common": common_.as_list(), "figures": len(members)},
+            )
 
     def _relative(self) -> None:
-        """change_mismatch and implied_value, from every change or multiple and the stated levels."""
+        """change_mismatch and implied_value, from every change or multiple and the stated levels.
+
+        Changes stating the same thing (key, measure, base) form a group; each group and
+        each key's levels are represented by their extremes, so the pairs compared are
+        bounded per group (the relations are monotone in both levels).
+        """
+        groups: dict[tuple, list[Observation]] = defaultdict(list)
         for c in self.relative:
-            ic = self.interval[c.obs_id]
-            forward, backward = _transforms(c.measure, ic)
-            at_key, at_base = self.levels.get(c.key(), []), self.levels.get(c.base_key(), [])
-            for new in at_key:
-                for old in at_base:
-                    computed = _relation(c.measure, self.interval[new.obs_id], self.interval[old.obs_id])
-                    if computed.overlaps(ic):
-                        continue
-                    stated_as = "change" if c.measure is Measure.change_pct else "multiple"
-                    self.add(
-                        "change_mismatch", Severity.conflict, (c, new, old),
-                        f"{_capital(self.figure(c))} ({self.claimant(c)}) does not match "
-                        f"{self.figure(old)} → {self.figure(new)}",
-                        f"{self.describe(c)} for {self.subject(c.key())} against {self.subject(c.base_key())}; "
-                        f"{self.describe(old)} for {old.period} and {self.describe(new)} for {new.period}, "
-                        f"a {stated_as} of {_relative_text(c.measure, computed)}, "
-                        f"outside the stated {_relative_text(c.measure, ic)}.",
-                        {"stated": ic.as_list(), "computed": computed.as_list(),
-                         "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (new, old)}},
-                    )
-            for known, target_key, transform, clash_with in (
-                (at_base, c.key(), forward, at_key),
-                (at_key, c.base_key(), backward, at_base),
-            ):
-                for level in known:
-                    implied = transform(self.interval[level.obs_id])
-                    self._implied(c, level, target_key, implied, clash_with)
+            groups[(c.key(), c.measure, c.base_key())].append(c)
+        for changes in groups.values():
+            for c in self.representatives(changes):
+                self._one_relative(c)
+
+    def _one_relative(self, c: Observation) -> None:
+        ic = self.interval[c.obs_id]
+        forward, backward = _transforms(c.measure, ic)
+        at_key, at_base = self._levels_at(c.key()), self._levels_at(c.base_key())
+        for new in at_key:
+            for old in at_base:
+                computed = _relation(c.measure, self.interval[new.obs_id], self.interval[old.obs_id])
+                if computed.overlaps(ic):
+                    continue
+                stated_as = "change" if c.measure is Measure.change_pct else "multiple"
+                self.add(
+                    "change_mismatch", Severity.conflict, (c, new, old),
+                    f"{_capital(self.figure(c))} ({self.claimant(c)}) does not match "
+                    f"{self.figure(old)} → {self.figure(new)}",
+                    f"{self.describe(c)} for {self.subject(c.key())} against {self.subject(c.base_key())}; "
+                    f"{self.describe(old)} for {old.period} and {self.describe(new)} for {new.period}, "
+                    f"a {stated_as} of {_relative_text(c.measure, computed)}, "
+                    f"outside the stated {_relative_text(c.measure, ic)}.",
+                    {"stated": ic.as_list(), "computed": computed.as_list(),
+                     "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (new, old)}},
+                )
+        for known, target_key, transform, clash_with in (
+            (at_base, c.key(), forward, at_key),
+            (at_key, c.base_key(), backward, at_base),
+        ):
+            for level in known:
+                implied = transform(self.interval[level.obs_id])
+                self._implied(c, level, target_key, implied, clash_with)
 
     def _implied(self, c: Observation, level: Observation, key: Key, implied: Interval, stated: list[Observation]) -> None:
         indicator_id, entity, period = key
@@ -311,9 +386,9 @@ class _Engine:
 
     def _targets(self) -> None:
         for key, targets in self.targets.items():
-            for t in targets:
+            for t in self.representatives(targets):
                 it = self.interval[t.obs_id]
-                for outcome in self.levels.get(key, []):
+                for outcome in self._levels_at(key):
                     io = self.interval[outcome.obs_id]
                     if io.overlaps(it) or io.lo > it.hi:
                         verdict, severity, numbers = "met", Severity.info, {}

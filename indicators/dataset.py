@@ -10,12 +10,18 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+
+import types
+import typing
 
 import numpy as np
 import pandas as pd
@@ -35,7 +41,16 @@ from .schema import (
     Observation,
     Source,
     columns,
+    references,
 )
+
+
+def _plain_type(model: type[CsvRow], column: str) -> object:
+    annotation = model.model_fields[column].annotation
+    while typing.get_origin(annotation) in (typing.Annotated, typing.Union, types.UnionType):
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        annotation = members[0]
+    return annotation
 
 MAX_ROWS = 200_000
 """Rows one file may hold; a larger upload is refused before validation."""
@@ -65,31 +80,95 @@ class CsvError:
 class ParsedTable:
     """One file's valid rows, their spreadsheet row numbers, and its errors.
 
-    The fast path validates whole columns and builds the row models only when
-    something asks for them, so validating a large upload stays cheap.
+    Valid rows are kept as a frame of their cells' text (stripped, '' for empty,
+    one column per model field); the row models are built only when something asks
+    for them, so validating, merging, diffing and writing a large upload stay cheap.
     """
 
     table: str | None
     file: str
-    _rows: list[CsvRow] = field(default_factory=list, repr=False)
+    frame: pd.DataFrame | None = field(default=None, repr=False)
     lines: list[int] = field(default_factory=list)
     errors: list[CsvError] = field(default_factory=list)
     records: int = 0  # data records read, valid or not
     origins: list[str] = field(default_factory=list)  # per row, when rows of several files were merged
-    _build: Callable[[], list[CsvRow]] | None = field(default=None, repr=False)
+    _rows: list[CsvRow] | None = field(default=None, repr=False)
+    _checked: dict[int, CsvRow] = field(default_factory=dict, repr=False)  # rows Pydantic already built
+
+    def __post_init__(self) -> None:
+        if self.frame is None and self.table in TABLES:
+            self.frame = empty_frame(TABLES[self.table])
+
+    def __len__(self) -> int:
+        return 0 if self.frame is None else len(self.frame)
 
     @property
     def rows(self) -> list[CsvRow]:
-        if self._build is not None:
-            self._rows, self._build = self._build(), None
+        if self._rows is None:
+            self._rows = build_rows(TABLES[self.table], self.frame, self._checked) if self.table in TABLES else []
         return self._rows
 
     def file_of(self, index: int) -> str:
         return self.origins[index] if self.origins else self.file
 
+    def model_is_list(self, column: str) -> bool:
+        return self.table in TABLES and typing.get_origin(_plain_type(TABLES[self.table], column)) is list
+
     def located(self):
         """(row, spreadsheet line, file it came from) for every valid row."""
         return ((r, line, self.file_of(i)) for i, (r, line) in enumerate(zip(self.rows, self.lines)))
+
+
+def isin(cells: pd.Series, values: pd.Series | pd.Index) -> np.ndarray:
+    """Membership of string cells in a set of strings, in Arrow (pandas' own isin is 20x slower)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(cells):
+        return np.zeros(0, dtype=bool)
+    def as_text(x):
+        try:
+            return pa.array(x).cast(pa.large_string())  # Arrow-backed columns: no copy to Python
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
+            return pa.array(np.asarray(x, dtype=object), type=pa.large_string())
+
+    found = pc.is_in(as_text(cells), value_set=as_text(values))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def empty_frame(model: type[CsvRow]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns(model)})
+
+
+def build_rows(model: type[CsvRow], frame: pd.DataFrame | None, checked: Mapping[int, CsvRow] | None = None) -> list[CsvRow]:
+    """Row models from cells the column checks passed (positions in `checked` are already built)."""
+    if frame is None or not len(frame):
+        return []
+    checked = checked or {}
+    names = columns(model)
+    columns_ = [frame[h].tolist() for h in names]  # Arrow to Python per column, not per cell
+    make = row_builder(model) or model.model_validate
+    return [checked.get(i) or make(dict(zip(names, cells))) for i, cells in enumerate(zip(*columns_))]
+
+
+def cells(row: CsvRow) -> dict[str, str]:
+    """A validated row back as the text of its CSV cells (written precision kept, never '1.2E-7')."""
+    out = {}
+    for name, value in row.model_dump(mode="json").items():
+        if value is None:
+            out[name] = ""
+        elif isinstance(value, list):
+            out[name] = ";".join(map(str, value))
+        else:
+            out[name] = str(value)
+    return out
+
+
+def frame_of_rows(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
+    records = [cells(r) for r in rows]
+    if not records:
+        return empty_frame(model)
+    return pd.DataFrame.from_records(records, columns=columns(model))
 
 
 # --------------------------------------------------------------------------- bytes -> text
@@ -99,7 +178,7 @@ def _precheck(file: str, data: bytes) -> CsvError | None:
     def fail(message: str) -> CsvError:
         return CsvError(file, None, None, None, message)
 
-    if not data.strip():
+    if not data or data.isspace():
         return fail("the file is empty: expected a header line and rows")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return fail("the file is UTF-16; save it as 'CSV UTF-8 (comma delimited)'")
@@ -162,7 +241,7 @@ def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[Cs
         seen.add(name)
     unknown = [h for h in header if h not in expected]
     missing = [c for c in expected if c not in header]
-    for name in unknown:
+    for name in unknown[:MAX_HINTS]:
         close = difflib.get_close_matches(name, missing or expected, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         errors.append(CsvError(file, 1, name or None, name, f"unknown column {name!r}{hint}"))
@@ -238,15 +317,68 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
             )
             return result
     model = TABLES[result.table]
+    if len(header) > 4 * len(columns(model)):
+        result.errors.append(CsvError(file, 1, None, ",".join(header)[:200],
+                                      f"the header has {len(header):,} columns; expected the {result.table} header: "
+                                      f"{','.join(columns(model))}"))
+        return result
     header = [h if h in model.model_fields else h.lower() for h in header]
     result.errors.extend(_header_errors(file, header, model))
     if result.errors:
         return result
-    if any(c in data for c in _STRIP_MISMATCH) or not _validate_columns(result, data, header, model, max_rows):
+    lines = data.count(b"\n") + 1
+    if lines > max_lines(max_rows):
+        result.errors.append(CsvError(file, None, None, None, f"the file has {lines:,} lines; at most {max_rows:,} rows "
+                                                              f"per file ({max_lines(max_rows):,} lines with blank ones)"))
+        return result
+    if _needs_row_reader(data) or not _validate_columns(result, data, header, model, max_rows):
         _validate_rows(result, data, header, model, max_rows)
     if result.records == 0 and not result.errors:
         result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows"))
+    result.errors = capped(result.errors)
     return result
+
+
+MAX_ERRORS = 1_000
+"""Errors listed per file; the rest are counted in one last line."""
+
+
+def capped(errors: list[CsvError], limit: int = MAX_ERRORS) -> list[CsvError]:
+    if len(errors) <= limit:
+        return errors
+    rest = len(errors) - limit
+    by_file = Counter(e.file for e in errors[limit:])
+    where = ", ".join(f"{n:,} in {f}" for f, n in by_file.most_common(5))
+    return errors[:limit] + [CsvError(errors[limit].file, None, None, None,
+                                      f"… and {rest:,} more errors ({where}); fix these first")]
+
+
+def max_lines(max_rows: int) -> int:
+    return 2 * max_rows + 1_000
+
+
+_LONG_LINE = 20_000
+_STRAY_QUOTE = re.compile(rb'[^,\r\n"]"[^,\r\n"]')
+
+
+def _needs_row_reader(data: bytes) -> bool:
+    """Files whose structure the fast reader would get wrong or slowly: Python's strict csv reads them.
+
+    Text after a closing quote ('"China"Russia' would silently become 'ChinaRussia'); a line
+    with thousands of cells (the C tokenizer's cost per extra cell is high); separators
+    Python's str.strip() removes and Pydantic's does not.
+    """
+    if any(c in data for c in _STRIP_MISMATCH) or _STRAY_QUOTE.search(data):
+        return True
+    if len(data) < _LONG_LINE:
+        return False
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    for i in np.flatnonzero(stops - starts > _LONG_LINE):
+        if data.count(b",", int(starts[i]), int(stops[i])) > _LONG_LINE // 10:
+            return True
+    return False
 
 
 # Characters Python's str.strip() removes and Pydantic's does not: such files take the row-by-row path.
@@ -258,14 +390,17 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
     """The fast path; False when the file's structure needs the row-by-row reader's messages."""
     file = result.file
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data), header=None, skiprows=1, names=[*header, _EXTRA], dtype=str, na_filter=False,
-            keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", engine="c",
-        )
+        with warnings.catch_warnings():
+            # more cells than names: pandas would drop them (or make them an index); the row reader says so
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data), header=None, skiprows=1, names=[*header, _EXTRA], dtype=str, na_filter=False,
+                keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", engine="c", index_col=False,
+            )
     except UnicodeDecodeError:
         result.errors.append(_decode(file, data)[1])  # type: ignore[arg-type]
         return True
-    except (pd.errors.ParserError, ValueError, csv.Error, OverflowError):
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error, OverflowError):
         return False
     compiled_strip = model.model_config.get("str_strip_whitespace", False)
     for name in frame.columns:
@@ -288,7 +423,10 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
         result.errors.append(CsvError(file, int(line), None, None,
                                       f"expected {len(header)} cells, found more (an unquoted comma inside a cell?)"))
     keep = filled & ~extra
-    frame = frame.loc[keep, header].reset_index(drop=True)
+    frame = frame[header] if keep.all() else frame.loc[keep, header].reset_index(drop=True)
+    for name in columns(model):
+        if name not in frame.columns:
+            frame[name] = ""
     lines = line_of[keep]
     suspects = suspect_rows(model, frame)
     checked: dict[int, CsvRow] = {}
@@ -302,14 +440,10 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
             result.errors.extend(_plain_errors(file, int(lines[i]), model, raw, exc))
     valid = np.flatnonzero(~rejected)
     result.lines = lines[valid].tolist()
-
-    def build() -> list[CsvRow]:
-        kept = frame.iloc[valid]
-        columns_ = [kept[h].tolist() for h in header]  # Arrow to Python per column, not per cell
-        make = row_builder(model) or model.model_validate
-        return [checked.get(int(i)) or make(dict(zip(header, cells))) for i, cells in zip(valid, zip(*columns_))]
-
-    result._build = build
+    position = {int(i): n for n, i in enumerate(valid)}
+    result._checked = {position[i]: row for i, row in checked.items() if i in position}
+    kept = frame if len(valid) == len(frame) else frame.iloc[valid].reset_index(drop=True)
+    result.frame = kept[columns(model)]
     return True
 
 
@@ -323,7 +457,8 @@ def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: t
     assert text is not None
     csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    result.records, result._rows, result.lines, result._build = 0, [], [], None
+    result.records, result.lines = 0, []
+    rows: list[CsvRow] = []
     row = 1
     try:
         next(reader)
@@ -346,12 +481,17 @@ def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: t
             cells = (cells + [""] * len(header))[: len(header)]  # missing trailing cells are empty
             raw = dict(zip(header, cells))
             try:
-                result._rows.append(model.model_validate(raw))
+                rows.append(model.model_validate(raw))
                 result.lines.append(row)
             except ValidationError as exc:
                 result.errors.extend(_plain_errors(file, row, model, raw, exc))
     except csv.Error as exc:
-        result.errors.append(CsvError(file, row + 1, None, None, f"unreadable CSV: {exc}"))
+        message = str(exc)
+        if "expected after" in message:
+            message = ('text follows a closing quote: a quoted cell ends at its closing quote and the next comma; '
+                       'put the whole cell in quotes and double each quote inside it ("""China"" Russia")')
+        result.errors.append(CsvError(file, row + 1, None, None, f"unreadable CSV: {message}"))
+    result.frame, result._rows = frame_of_rows(model, rows), rows
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -435,8 +575,17 @@ class LoadResult:
     def ok(self) -> bool:
         return not self.errors
 
+    def counts(self) -> dict[str, int]:
+        return {t: len(p) for t, p in self.parsed.items()}
 
-def load_folder(folder: str | Path) -> LoadResult:
+
+def folder_files(folder: str | Path) -> dict[str, bytes]:
+    """Each table's CSV bytes in a folder (the canonical data/ or an export)."""
+    folder = Path(folder)
+    return {t: (folder / f"{t}.csv").read_bytes() for t in TABLES if (folder / f"{t}.csv").exists()}
+
+
+def load_folder(folder: str | Path, build: bool = True) -> LoadResult:
     folder = Path(folder)
     parsed: dict[str, ParsedTable] = {}
     errors: list[CsvError] = []
@@ -447,70 +596,129 @@ def load_folder(folder: str | Path) -> LoadResult:
                 errors.append(CsvError(path.name, None, None, None, f"missing file {path}"))
             continue
         parsed[table] = parse_table(path.name, path.read_bytes(), table)
-    return combine(parsed, errors)
+    return combine(parsed, errors, build=build)
 
 
-def combine(parsed: Mapping[str, ParsedTable], errors: list[CsvError] | None = None) -> LoadResult:
-    """Row errors of every file plus the cross-table checks; a Dataset only when all is clean."""
+def combine(parsed: Mapping[str, ParsedTable], errors: list[CsvError] | None = None, build: bool = True) -> LoadResult:
+    """Row errors of every file plus the cross-table checks; a Dataset (row models) only when
+    all is clean and `build` asks for one."""
     errors = list(errors or [])
     for table in TABLES:
         if table in parsed:
             errors.extend(parsed[table].errors)
     errors.extend(cross_table_errors(parsed))
     if errors:
-        return LoadResult(None, errors, dict(parsed))
-    dataset = Dataset({t: tuple(p.rows) for t, p in parsed.items()})
+        return LoadResult(None, capped(errors), dict(parsed))
+    dataset = Dataset({t: tuple(p.rows) for t, p in parsed.items()}) if build else None
     return LoadResult(dataset, [], dict(parsed))
 
 
-def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
-    """Duplicate ids, dangling references, and units that make no sense for a measure."""
+MAX_HINTS = 100
+"""'did you mean' suggestions per check: each compares with every id, so they are bounded."""
+
+
+def duplicate_id_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     errors: list[CsvError] = []
-    ids: dict[str, dict[str, CsvRow]] = {}
+    _ids(parsed, errors)
+    return errors
+
+
+def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
+    """Duplicate ids, dangling references, and units that make no sense for a measure.
+
+    Whole columns at a time: the cost grows with the rows, whatever their shape.
+    """
+    errors: list[CsvError] = []
+    ids = _ids(parsed, errors)
+    _references(parsed, ids, errors)
+    if "observations" in parsed and "indicators" in parsed:
+        errors.extend(_unit_errors_of(parsed["observations"], parsed["indicators"]))
+    return errors
+
+
+def _ids(parsed: Mapping[str, ParsedTable], errors: list[CsvError]) -> dict[str, pd.Index]:
+    """Each table's ids; a repeated id is an error naming the row of its first use."""
+    ids: dict[str, pd.Index] = {}
     for table, p in parsed.items():
-        if table not in TABLES:
+        if table not in TABLES or p.frame is None:
             continue
         model = TABLES[table]
-        first_row: dict[str, int] = {}
-        ids[table] = {}
-        for r, line, file in p.located():
-            key = r.row_id
-            if key in first_row:
-                errors.append(
-                    CsvError(file, line, model.id_column, key, f"duplicate {model.id_column} {key!r} (first at row {first_row[key]})")
-                )
-                continue
-            first_row[key] = line
-            ids[table][key] = r
+        column = p.frame[model.id_column]
+        repeated = column.duplicated(keep="first").to_numpy()
+        lines = np.asarray(p.lines, dtype=np.int64)
+        if repeated.any():
+            first_line = dict(zip(column[~repeated], lines[~repeated]))
+            for i in np.flatnonzero(repeated):
+                key = column.iat[i]
+                errors.append(CsvError(p.file_of(int(i)), int(lines[i]), model.id_column, key,
+                                       f"duplicate {model.id_column} {key!r} (first at row {first_line[key]})"))
+        ids[table] = pd.Index(column[~repeated])
+    return ids
 
-    def dangling(file: str, line: int, column: str, value: str | None, table: str) -> None:
-        if value is None or table not in ids or value in ids[table]:
-            return
-        close = difflib.get_close_matches(value, list(ids[table]), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        errors.append(CsvError(file, line, column, value, f"unknown {column} {value!r}: not in {table}.csv{hint}"))
 
-    if "observations" in parsed:
-        p = parsed["observations"]
-        indicators = ids.get("indicators", {})
-        for o, line, file in p.located():
-            assert isinstance(o, Observation)
-            dangling(file, line, "indicator_id", o.indicator_id, "indicators")
-            dangling(file, line, "source_id", o.source_id, "sources")
-            dangling(file, line, "base_indicator_id", o.base_indicator_id, "indicators")
-            errors.extend(_unit_errors(file, line, o, indicators))
-    if "flags" in parsed:
-        p = parsed["flags"]
-        for f, line, file in p.located():
-            assert isinstance(f, EditorialFlag)
-            for obs_id in f.obs_ids:
-                dangling(file, line, "obs_ids", obs_id, "observations")
-            dangling(file, line, "source_id", f.source_id, "sources")
-    if "events" in parsed:
-        p = parsed["events"]
-        for e, line, file in p.located():
-            assert isinstance(e, Event)
-            dangling(file, line, "source_id", e.source_id, "sources")
+def _references(parsed: Mapping[str, ParsedTable], ids: Mapping[str, pd.Index], errors: list[CsvError]) -> None:
+    """Every column the models declare with `refers_to` holds ids of that table."""
+    hints = [0]
+
+    def dangling(p: ParsedTable, column: str, target: str) -> None:
+        cells = p.frame[column]
+        if p.model_is_list(column):
+            cells = cells.str.split(";").explode().str.strip()
+        known = isin(cells, ids[target]) | (cells == "").to_numpy()
+        unknown = cells[~known]
+        for i, value in zip(unknown.index, unknown):
+            hint = ""
+            if hints[0] < MAX_HINTS:
+                hints[0] += 1
+                close = difflib.get_close_matches(value, ids[target].tolist(), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+            errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), column, value,
+                                   f"unknown {column} {value!r}: not in {target}.csv{hint}"))
+
+    for table, p in parsed.items():
+        if table not in TABLES or p.frame is None:
+            continue
+        for column, target in references(TABLES[table]).items():
+            if target in ids:
+                dangling(p, column, target)
+
+
+def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[CsvError]:
+    """The unit rules, asked exactly only of the rows a vectorised twin cannot clear."""
+    f = observations.frame
+    if f is None or not len(f) or indicators.frame is None:
+        return []
+    units = indicators.frame.drop_duplicates("indicator_id").set_index("indicator_id")["unit"].astype(object)
+    unit = f["indicator_id"].astype(object).map(units)
+
+    def per_unit(attribute: str, fallback: float) -> np.ndarray:
+        values = {u.value: (float(getattr(r, attribute)) if getattr(r, attribute) is not None else fallback)
+                  for u, r in UNIT_RULES.items()}
+        return unit.map(values).fillna(fallback).to_numpy(dtype=float)
+
+    low, high = per_unit("minimum", -np.inf), per_unit("maximum", np.inf)
+    whole = unit.map({u.value: r.whole for u, r in UNIT_RULES.items()}).fillna(False).to_numpy(dtype=bool)
+    incomparable = unit.isin([u.value for u, r in UNIT_RULES.items() if not r.comparable]).to_numpy()
+    relative = f["measure"].isin([Measure.change_pct.value, Measure.multiple.value]).to_numpy()
+    flag = relative & ((f["base_indicator_id"] != "").to_numpy() | incomparable)
+    for name in ("value", "low", "high"):
+        text = f[name]
+        given = (text != "").to_numpy()
+        if not given.any():
+            continue
+        number = pd.to_numeric(text.where(given), errors="coerce").to_numpy(dtype=float)
+        margin = 1e-6 * np.maximum(1.0, np.abs(number))  # floats decide only far from a bound
+        near = (number < low + margin) | (number > high - margin) | np.isnan(number)
+        near |= whole & text.str.contains(".", regex=False).to_numpy(dtype=bool)
+        flag |= ~relative & given & near
+    suspects = np.flatnonzero(flag)
+    if not len(suspects):
+        return []
+    index = {r.indicator_id: r for r in indicators.rows}  # type: ignore[attr-defined]
+    built = build_rows(Observation, f.iloc[suspects].reset_index(drop=True))
+    errors = []
+    for i, o in zip(suspects, built):
+        errors.extend(_unit_errors(observations.file_of(int(i)), int(observations.lines[i]), o, index))  # type: ignore[arg-type]
     return errors
 
 

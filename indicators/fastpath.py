@@ -27,7 +27,7 @@ from pydantic.fields import FieldInfo
 from .schema import FIELD_TWINS, MODEL_TWINS, CsvRow
 
 _SCHEMA_KEYS = {"type", "pattern", "minLength", "maxLength", "minimum", "maximum", "description", "title",
-                "default", "examples"}
+                "default", "examples", "refers_to"}
 _CONFIG_KEYS = {"extra", "frozen", "str_strip_whitespace", "title"}
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .dataset import CsvError, ParsedTable
-from .schema import Indicator, Observation, Qualifier, Unit
+from .schema import Indicator, Observation, Qualifier, Unit, number_text
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                               "–": "-", "—": "-", "‑": "-", "−": "-"})
@@ -135,7 +135,8 @@ def verify(parsed: Mapping[str, ParsedTable], source_text: str) -> ProvenanceRep
             indicator = indicators.get(row.indicator_id)
             unit = indicator.unit if isinstance(indicator, Indicator) else None
             if not states_value(row, unit):
-                figure = f"{row.low}-{row.high}" if row.qualifier is Qualifier.range else str(row.value)
+                figure = (f"{number_text(row.low)}-{number_text(row.high)}" if row.qualifier is Qualifier.range
+                          else number_text(row.value))
                 report.errors.append(
                     CsvError(file, line, "value", figure, f"the quote does not state {figure} in any written form")
                 )

@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    PlainSerializer,
     Field,
     model_validator,
 )
@@ -35,8 +36,16 @@ class ColumnRuleError(ValueError):
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PERIOD_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
-NUMBER_PATTERN = r"^-?[0-9]+(?:\.[0-9]+)?$"  # ASCII digits only
+MAX_DIGITS = 15
+"""Digits a number may have on each side of the point: beyond any statistic, within exact arithmetic."""
+NUMBER_PATTERN = rf"^-?[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,{MAX_DIGITS}}})?$"  # ASCII digits only
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
+_LONG_NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def number_text(value: Decimal) -> str:
+    """A number as a CSV cell holds it: positional, never '1.2E-7', so whatever is accepted reads back."""
+    return format(value, "f")
 
 
 def _plain_number(value: Any) -> Any:
@@ -50,6 +59,8 @@ def _plain_number(value: Any) -> Any:
                 )
             if re.fullmatch(r"-?\d+,\d+", text):
                 raise ValueError(f"use a dot for decimals: {text.replace(',', '.')}")
+            if len(text) <= 10_000 and _LONG_NUMBER_RE.fullmatch(text):
+                raise ValueError(f"a number has at most {MAX_DIGITS} digits before and {MAX_DIGITS} after the point")
             raise ValueError(
                 "expected a plain number such as 95, -28 or 37.63 "
                 "(digits, an optional minus and one dot; no units, NaN or infinity)"
@@ -129,6 +140,7 @@ Period = Annotated[
 Number = Annotated[
     Decimal,
     BeforeValidator(_plain_number),
+    PlainSerializer(number_text, return_type=str, when_used="json"),
     Field(allow_inf_nan=False, description="a plain number as the text writes it (95, -28, 37.63)"),
 ]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
@@ -228,6 +240,21 @@ UNIT_RULES: dict[Unit, UnitRule] = {
 # --------------------------------------------------------------------------- rows
 
 
+def refers_to(table: str, default: Any = ..., **kwargs: Any) -> Any:
+    """A column holding ids of another table: the cross-table check reads this off the model."""
+    return Field(default, json_schema_extra={"refers_to": table}, **kwargs)
+
+
+def references(model: type[BaseModel]) -> dict[str, str]:
+    """column -> the table whose ids it holds."""
+    out = {}
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and "refers_to" in extra:
+            out[name] = str(extra["refers_to"])
+    return out
+
+
 class CsvRow(BaseModel):
     """A row of one of the interchange CSVs; an empty cell means 'not given'."""
 
@@ -312,7 +339,7 @@ class Observation(CsvRow):
     id_column: ClassVar[str] = "obs_id"
 
     obs_id: Slug
-    indicator_id: Slug
+    indicator_id: Slug = refers_to("indicators")
     entity: ShortText = Field(description="who or what the figure is about, e.g. China–Russia, Uzbekistan")
     period: Period
     measure: Measure = Field(description="level, change_pct, multiple or target")
@@ -321,9 +348,9 @@ class Observation(CsvRow):
     low: Number | None = Field(None, description="lower end of a range")
     high: Number | None = Field(None, description="upper end of a range")
     base_period: Period | None = Field(None, description="period of the base of a change or multiple")
-    base_indicator_id: Slug | None = Field(None, description="indicator of the base, when it is another one")
+    base_indicator_id: Slug | None = refers_to("indicators", None, description="indicator of the base, when it is another one")
     base_entity: ShortText | None = Field(None, description="entity of the base, when it is another one")
-    source_id: Slug
+    source_id: Slug = refers_to("sources")
     quote: Annotated[str, Field(min_length=8, max_length=500)] = Field(
         description="the verbatim passage of the source text that states the figure"
     )
@@ -412,12 +439,12 @@ class EditorialFlag(CsvRow):
 
     flag_id: Slug
     severity: Severity = Field(description="conflict, warning or info")
-    obs_ids: Annotated[list[Slug], BeforeValidator(_split_ids), Field(min_length=1)] = Field(
-        description="the observations concerned, separated by ';'"
+    obs_ids: Annotated[list[Slug], BeforeValidator(_split_ids), Field(min_length=1)] = refers_to(
+        "observations", description="the observations concerned, separated by ';'"
     )
     title: ShortText
     explanation: LongText
-    source_id: Slug | None = None
+    source_id: Slug | None = refers_to("sources", None)
 
 
 class Event(CsvRow):
@@ -431,7 +458,7 @@ class Event(CsvRow):
     end_date: Period | None = Field(None, description="for events that last, the last period")
     title: ShortText
     category: EventCategory = Field(description=", ".join(c.value for c in EventCategory))
-    source_id: Slug
+    source_id: Slug = refers_to("sources")
     quote: Annotated[str, Field(min_length=8, max_length=500)] = Field(
         description="the verbatim passage of the source text that dates the event"
     )

@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 
+from .dataset import folder_files  # noqa: F401  (re-exported: callers read a folder the store seeds from)
 from .schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,11 +103,6 @@ def count_rows(content: bytes) -> int:
 
     text = content.decode("utf-8-sig", errors="replace")
     return max(sum(1 for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)) - 1, 0)
-
-
-def folder_files(folder: str | Path) -> Files:
-    folder = Path(folder)
-    return {t: (folder / f"{t}.csv").read_bytes() for t in TABLES if (folder / f"{t}.csv").exists()}
 
 
 class Store:
