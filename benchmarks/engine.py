@@ -18,6 +18,11 @@ The floor
 The goal
     100k observations under 1 s; growth close to n log n (exponent about 1.0-1.1).
 
+Hostile shapes (issue 11)
+    The same figure stated thousands of times for one key (alternating 70/72), thousands of
+    changes against one base, one long series, every source stating every key: each at two
+    sizes, with the growth exponent and the number of flags (bounded per group, not per pair).
+
 How to run (from the repo root)
     .venv/bin/python benchmarks/engine.py           # 1k, 10k, 100k
     .venv/bin/python benchmarks/engine.py --quick   # 1k and 10k, 3 runs
@@ -136,6 +141,57 @@ def build(n: int) -> Dataset:
                     "observations": tuple(observations), "flags": tuple(flags), "events": ()})
 
 
+def hostile(shape: str, n: int) -> Dataset:
+    """The shapes real and hostile uploads take (issue 11), n observations each."""
+    sources = _sources(random.Random(SEED))
+    ind = Indicator.model_validate({"indicator_id": "trade", "name": "Trade", "unit": "usd_bn", "category": "trade"})
+    rows = []
+
+    def add(i: int, **cells) -> None:
+        rows.append({"obs_id": f"o-{i:07d}", "indicator_id": "trade", "entity": "China–Russia", "period": "2015",
+                     "measure": "level", "qualifier": "exact", "quote": "a quote long enough to pass",
+                     "source_id": sources[i % len(sources)].source_id, **cells})
+
+    for i in range(n):
+        if shape == "one key":  # every figure about the same thing, alternating 70/72
+            add(i, value="70" if i % 2 else "72")
+        elif shape == "changes vs one base":  # one base level, every other row a change against it
+            if i < 2:
+                add(i, period=str(2014 + i), value=("95", "64")[i])
+            else:
+                add(i, measure="change_pct", value=str(-20 - i % 15), base_period="2014")
+        elif shape == "long series":  # one figure per period, one indicator
+            add(i, period=f"{1000 + i // 12:04d}-{i % 12 + 1:02d}", value=str(50 + i % 40))
+        else:  # "many sources": each key stated by every source, some disagreeing
+            add(i, period=str(1990 + (i // len(sources)) % 30), entity=f"E{i // (30 * len(sources))}",
+                value=str(60 + (i % 7 == 0) * 9))
+    observations = [Observation.model_validate(r) for r in rows]
+    return Dataset({"sources": tuple(sources), "indicators": (ind,), "observations": tuple(observations),
+                    "flags": (), "events": ()})
+
+
+SHAPES = ("one key", "changes vs one base", "long series", "many sources")
+
+
+def shapes(sizes: list[int], runs: int) -> None:
+    print()
+    print("hostile shapes: run_checks, median of runs, growth exponent between sizes, flags at the largest size")
+    out = []
+    for shape in SHAPES:
+        times, flags = [], 0
+        for n in sizes:
+            ds = hostile(shape, n)
+            samples = []
+            for _ in range(runs):
+                t, result = timed(run_checks, fresh(ds))
+                samples.append(t)
+            times.append(median(samples))
+            flags = len(result.flags)
+        growth = math.log(times[-1] / times[0]) / math.log(sizes[-1] / sizes[0])
+        out.append([shape, *(fmt_s(t) for t in times), f"{growth:.2f}", f"{flags:,}"])
+    print(table(["shape", *(f"{n:,}" for n in sizes), "growth", "flags"], out))
+
+
 def fresh(ds: Dataset) -> Dataset:
     return Dataset(dict(ds.tables))
 
@@ -193,6 +249,7 @@ def main() -> int:
             prof.runcall(run_checks, fresh(ds))
             pstats.Stats(prof).sort_stats("cumulative").print_stats(18)
 
+    shapes([2_000, 20_000] if args.quick else [5_000, 50_000], runs)
     watch.end()
     rows = []
     for i, (n, te, tf) in enumerate(results):

@@ -246,7 +246,8 @@ class _Engine:
             max(rows, key=lambda o: (iv[o.obs_id].lo, o.obs_id)),
             max(rows, key=lambda o: (iv[o.obs_id].hi, o.obs_id)),
         )
-        return list(dict.fromkeys(ends))
+        distinct = {(iv[o.obs_id].lo, iv[o.obs_id].hi, iv[o.obs_id].lo_open, iv[o.obs_id].hi_open): o for o in reversed(ends)}
+        return list(dict.fromkeys(distinct.values()))  # the same figure repeated is one representative
 
     def _levels_at(self, key: Key) -> list[Observation]:
         if key not in self._level_reps:
