@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.summaries import flag_counts
-from pages._shell import app_state
+from pages._shell import head_state
 
 st.set_page_config(page_title="China–Russia indicators", page_icon=":material/query_stats:", layout="wide")
 
@@ -26,15 +26,18 @@ pages = {
 }
 page = st.navigation(pages)
 
-state = app_state()
-counts = state.dataset.counts()
-flags = flag_counts(state.result)
+state, errors, label = head_state()
 with st.sidebar:
     st.markdown("**China and Russia: Gaming the West** — figures cited in *China Analysis*, ECFR (2016)")
-    st.caption(f"Dataset: {state.revision}")
-    st.markdown(
-        f"{counts['observations']} figures · {counts['sources']} sources · {counts['events']} events  \n"
-        f"Open flags: **{flags['conflict']}** conflicts · **{flags['warning']}** warnings · {flags['info']} notes"
-    )
+    if state is None:
+        st.error(f"The active dataset is invalid ({len(errors)} error(s)): revert it on the Data page.")
+    else:
+        counts = state.dataset.counts()
+        flags = flag_counts(state.result)
+        st.caption(f"Dataset: {state.revision}")
+        st.markdown(
+            f"{counts['observations']} figures · {counts['sources']} sources · {counts['events']} events  \n"
+            f"Open flags: **{flags['conflict']}** conflicts · **{flags['warning']}** warnings · {flags['info']} notes"
+        )
 
 page.run()

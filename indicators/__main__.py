@@ -13,6 +13,7 @@ from .changes import parse_files, plan_upload
 from .dataset import CsvError, combine, folder_files, load_folder
 from .provenance import read_source_text, verify
 from .schema import Severity
+from .text import SafeStream
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -227,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if not isinstance(sys.stdout, SafeStream):  # data may hold terminal escapes: shown, never obeyed
+        sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
     args = build_parser().parse_args(argv)
     if not args.data.is_dir():
         print(f"{args.data}: no such data folder", file=sys.stderr)

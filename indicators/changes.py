@@ -211,6 +211,22 @@ def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str,
     return plan
 
 
+def preview_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str, bytes]], mode: Mode) -> UploadPlan:
+    """What the Data page shows: a plan with its diffs and flags, light enough to send back from a
+    worker process (the row models and the tables' text stay behind; applying re-plans anyway)."""
+    plan = plan_upload(current_files, uploads, mode)
+    plan.diffs  # noqa: B018 - computed here, in the worker
+    plan.parsed, plan._current, plan._current_files, plan.dataset, plan._files = {}, {}, {}, None, {}
+    return plan
+
+
+def apply_upload_at(url: str, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str):
+    """apply_upload on the store at `url`: what a worker process runs."""
+    from .store import Store
+
+    return apply_upload(Store(url), uploads, mode, message, editor)
+
+
 def revision_diff(old_files: Mapping[str, bytes], new_files: Mapping[str, bytes]) -> list[TableDiff]:
     """Row-level differences between two revisions' tables."""
     old, new = parse_files(old_files), parse_files(new_files)

@@ -59,8 +59,12 @@ _PREFIX = {
 
 
 def esc(text: object) -> str:
-    """Text from a CSV, made inert for plotly's HTML-like labels."""
-    return html.escape("" if text is None else str(text), quote=True)
+    """Text from a CSV, made inert for plotly's HTML-like labels: no tag forms, shown as written.
+
+    Plotly splits labels on tags, then decodes &amp; &lt; &gt; (and numeric references) in the
+    text between them, but not &quot;: so quotes stay as they are and only &, <, > are escaped.
+    """
+    return html.escape("" if text is None else str(text), quote=False)
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,7 @@ def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd
             "flags": "", "in_conflict": False,
         })
     frame = pd.DataFrame(rows, columns=POINT_COLUMNS)
-    frame["x"] = _x_values(frame)
+    frame["x"] = _x_values(frame).map(esc)  # category names become tick labels: made inert like any label
     return frame.sort_values(["x", "kind", "who"], kind="stable").reset_index(drop=True)
 
 

@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from .checks import CheckResult, run_checks
 from .charts import build_figure, chart_points, citation, find_spec
 from .dataset import Dataset
+from .text import md_readable
 from .schema import Severity, Source
 
 # --------------------------------------------------------------------------- neutralising cells
@@ -411,13 +412,6 @@ def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int
 PACK_PNG_SCALE = 2  # 3200x1800 px: sharp on a projector, a retina screen or paper
 
 
-def _md(text: object) -> str:
-    """CSV text made inert in Markdown: one line, no links, emphasis or HTML."""
-    flat = " ".join(str(text).split())
-    flat = re.sub(r"([\\`*_<>])", r"\\\1", flat)
-    return flat.replace("](", "]\\(")  # brackets stay readable ("[68.5, 69.5]"); links do not form
-
-
 def briefing_pack(dataset: Dataset, result: CheckResult, chart_ids: list[str], revision: str) -> bytes:
     """A zip for a briefing: each chart as PNG and SVG, one data.xlsx, and a README whose
     citations and flags travel with the figures."""
@@ -473,7 +467,7 @@ def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: st
     lines = [
         "# Briefing pack: China–Russia indicators",
         "",
-        f"Dataset revision: {_md(revision)}. Made {dt.date.today().isoformat()}.",
+        f"Dataset revision: {md_readable(revision)}. Made {dt.date.today().isoformat()}.",
         "",
     ]
     if missing is None:
@@ -485,16 +479,16 @@ def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: st
               "`flags` (conflicts and caveats)", ""]
     severity_label = {Severity.conflict: "CONFLICT", Severity.warning: "WARNING", Severity.info: "INFO"}
     for spec in specs:
-        lines += [f"## {_md(spec.title)}", ""]
+        lines += [f"## {md_readable(spec.title)}", ""]
         files = [f"`charts/{spec.id}.png`", f"`charts/{spec.id}.svg`"] if missing is None else []
         files.append(f"sheet `{sheet_of[spec.id]}` of `data.xlsx`")
         lines += ["Files: " + ", ".join(files) + ".", "", "Cite this figure:", ""]
-        lines += [f"> {_md(line)}  " for line in cite_chart(dataset, spec.id, revision, result=result).splitlines()]
+        lines += [f"> {md_readable(line)}  " for line in cite_chart(dataset, spec.id, revision, result=result).splitlines()]
         lines.append("")
         chart_flags = _chart_flags(dataset, result, spec.indicator_id)
         if chart_flags:
             lines += [f"Flags on this chart's figures ({len(chart_flags)}):", ""]
-            lines += [f"- **{severity_label[f.severity]}**: {_md(f.title)}. {_md(f.explanation)}" for f in chart_flags]
+            lines += [f"- **{severity_label[f.severity]}**: {md_readable(f.title)}. {md_readable(f.explanation)}" for f in chart_flags]
         else:
             lines.append("No flags on this chart's figures.")
         lines.append("")

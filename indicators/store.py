@@ -70,6 +70,9 @@ class ChangeRefused(Exception):
         super().__init__(message)
         self.errors = errors or []
 
+    def __reduce__(self):  # travels back from a worker process with its errors
+        return (type(self), (str(self), self.errors))
+
 
 @dataclass(frozen=True)
 class FileInfo:

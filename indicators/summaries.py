@@ -16,12 +16,7 @@ from .checks import SEVERITY_ORDER, CheckResult
 from .dataset import Dataset
 from .schema import Category, Flag, Measure, Observation, Severity, Source
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
-
-
-def md(text: object) -> str:
-    """Text from a CSV made literal for Streamlit markdown ('$' would start LaTeX)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")
+from .text import md  # noqa: F401  (pages escape with it)
 
 
 @dataclass(frozen=True)

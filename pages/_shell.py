@@ -58,14 +58,21 @@ def _load(url: str, revision_id: int):
     return AppState(result.dataset, run_checks(result.dataset), s.revision(revision_id).label, revision_id), []
 
 
-def app_state() -> AppState:
+def head_state() -> tuple[AppState | None, list, str]:
+    """The active revision's state, or its errors: the Data page still works on an unreadable head."""
     s = store()
     head = s.head()
     assert head is not None  # ensure_initialised made revision 0
     state, errors = _load(s.url, head.id)
+    return state, errors, head.label
+
+
+def app_state() -> AppState:
+    state, errors, label = head_state()
     if state is None:
-        st.error(f"The active dataset ({head.label}) is invalid: {len(errors)} error(s). "
-                 "Nothing can be shown until it is fixed or reverted.")
+        st.error(f"The active dataset ({md(label)}) is invalid: {len(errors)} error(s). "
+                 "Nothing can be shown until it is fixed or reverted on the Data page (History).")
+        st.page_link("pages/data.py", label="Open the Data page to revert", icon=":material/history:")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
         st.stop()
     return state

@@ -5,12 +5,15 @@ import streamlit as st
 
 from indicators import export
 from indicators.access import configured_key, may_edit
-from indicators.changes import apply_upload, changed_frame, plan_upload, revision_diff
+from indicators.bounded import BudgetExceeded, run_bounded
+from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
 from indicators.dataset import MAX_ROWS
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused
 from indicators.summaries import filter_observations, md, observations_table
-from pages._shell import app_state, store
+from pages._shell import head_state, store
+
+SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say how many there are
 
 
 def secrets() -> dict:
@@ -22,26 +25,30 @@ def secrets() -> dict:
 
 def show_rows(diff) -> None:
     """The rows behind a diff's counts: added rows, changed cells, removed ids."""
-    if diff.added:
-        st.dataframe(pd.DataFrame(diff.added), hide_index=True)
+    if diff.added_count:
+        st.dataframe(diff.added_frame.head(SHOWN_ROWS), hide_index=True)
+        if diff.added_count > SHOWN_ROWS:
+            st.caption(f"The first {SHOWN_ROWS:,} of {diff.added_count:,} added rows.")
     if diff.changed:
-        st.dataframe(changed_frame(diff), hide_index=True)
+        st.dataframe(changed_frame(diff).head(SHOWN_ROWS), hide_index=True)
     if diff.removed:
-        st.markdown("Removed ids: " + md(", ".join(diff.removed)))
+        shown = diff.removed[:SHOWN_ROWS]
+        st.markdown("Removed ids: " + md(", ".join(shown)) + (f" … and {len(diff.removed) - len(shown):,} more"
+                                                             if len(diff.removed) > len(shown) else ""))
 
 
 @st.cache_resource(show_spinner="Checking the upload…", max_entries=16)
 def planned(url: str, revision_id: int, uploads: tuple, mode: str):
-    """One validation and flag comparison per upload, not one per keystroke in the message box."""
-    return plan_upload(store().files(revision_id), list(uploads), mode)
+    """One validation and flag comparison per upload, not one per keystroke in the message box.
+
+    It runs in a worker process under a time and memory budget, so a hostile upload cannot
+    hold the server; past the budget BudgetExceeded (not cached) says so.
+    """
+    return run_bounded(preview_upload, store().files(revision_id), list(uploads), mode, what="Checking the upload")
 
 
-state = app_state()
-st.title("Data")
-tab_table, tab_upload, tab_history = st.tabs(["Observations", "Upload", "History"])
-
-# --------------------------------------------------------------------------- the table
-with tab_table:
+def observations_tab(state) -> None:
+    """Every figure in a filterable table, and the columns of each CSV."""
     table = observations_table(state.dataset, state.result)
     c1, c2, c3 = st.columns(3)
     indicators = c1.multiselect("Indicator", sorted(table["indicator"].unique()))
@@ -57,6 +64,20 @@ with tab_table:
         for name, model in TABLES.items():
             st.markdown(f"**{name}.csv**")
             st.dataframe(describe_columns(model), hide_index=True)
+
+
+state, head_errors, head_label = head_state()
+st.title("Data")
+tab_table, tab_upload, tab_history = st.tabs(["Observations", "Upload", "History"])
+
+# --------------------------------------------------------------------------- the table
+with tab_table:
+    if state is None:
+        st.error(f"The active dataset ({md(head_label)}) is invalid: {len(head_errors)} error(s). "
+                 "Revert to an earlier revision in the History tab, or upload a correction.")
+        st.dataframe(pd.DataFrame([e.as_dict() for e in head_errors]), hide_index=True)
+    else:
+        observations_tab(state)
 
 # --------------------------------------------------------------------------- who may write
 key = configured_key(secrets())
@@ -84,8 +105,14 @@ with tab_upload:
                     captions=["add new ids, update existing ones", "the upload becomes the whole table"])
     if files:
         uploads = [(f.name, f.getvalue()) for f in files]
-        plan = planned(store().url, state.revision_id, tuple(uploads), mode)
-        if not plan.ok:
+        try:
+            plan = planned(store().url, store().head().id, tuple(uploads), mode)
+        except BudgetExceeded as exc:
+            plan = None
+            st.error(md(str(exc)))
+        if plan is None:
+            pass
+        elif not plan.ok:
             st.error(f"{len(plan.errors)} problem(s) found; nothing was applied and nothing stored has changed.")
             st.dataframe(pd.DataFrame([e.as_dict() for e in plan.errors]), hide_index=True,
                          column_config={"row": st.column_config.NumberColumn(format="%d")})
@@ -94,7 +121,7 @@ with tab_upload:
             for diff in plan.diffs:
                 st.markdown(f"**{md(diff.file)} → {diff.table}.csv**")
                 m1, m2, m3, m4 = st.columns(4)
-                m1.metric("added", len(diff.added))
+                m1.metric("added", diff.added_count)
                 m2.metric("changed", len(diff.changed))
                 m3.metric("removed", len(diff.removed))
                 m4.metric("unchanged", diff.unchanged)
@@ -110,10 +137,12 @@ with tab_upload:
             editor = st.text_input("Your name", key="apply-editor", max_chars=100)
             if st.button("Apply", type="primary", disabled=not (can_edit and plan.changes_anything and message.strip())):
                 try:
-                    rev = apply_upload(store(), uploads, mode, message, editor or "anonymous")
-                except ChangeRefused as exc:
-                    st.error(str(exc))
-                    st.dataframe(pd.DataFrame([e.as_dict() for e in exc.errors]), hide_index=True)
+                    rev = run_bounded(apply_upload_at, store().url, uploads, mode, message, editor or "anonymous",
+                                      what="Applying the upload")
+                except (ChangeRefused, BudgetExceeded) as exc:
+                    st.error(md(str(exc)))
+                    if getattr(exc, "errors", None):
+                        st.dataframe(pd.DataFrame([e.as_dict() for e in exc.errors]), hide_index=True)
                 else:
                     st.session_state["upload-nonce"] = nonce + 1
                     st.session_state["applied"] = f"Applied as {rev.label}: {rev.message}"
@@ -139,7 +168,7 @@ with tab_history:
         diffs = revision_diff(store().files(rev.parent_id), store().files(rev.id))
         st.markdown(f"Changes from revision {rev.parent_id}:" if diffs else "No row changes from its parent.")
         for diff in diffs:
-            st.markdown(f"**{diff.table}.csv**: {len(diff.added)} added, {len(diff.changed)} changed, "
+            st.markdown(f"**{diff.table}.csv**: {diff.added_count} added, {len(diff.changed)} changed, "
                         f"{len(diff.removed)} removed")
             show_rows(diff)
     st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=lambda: store().zip(rev.id),

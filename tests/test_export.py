@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from indicators import export
+from indicators.text import md_readable
 from indicators.charts import build_figure, find_spec
 from indicators.checks import run_checks
 
@@ -192,8 +193,9 @@ def test_briefing_pack_without_images_says_why(checked, monkeypatch):
 
 def test_briefing_pack_readme_escapes_csv_markdown(checked, monkeypatch):
     spec_title = find_spec(checked[0], CHART).title
-    assert export._md("<img src=x> [a](http://e) *b*") == "\\<img src=x\\> [a]\\(http://e) \\*b\\*"
-    assert export._md(spec_title) == spec_title
+    assert md_readable("<img src=x> [a](http://e) *b*") == "\\<img src=x\\> [a]\\(http\\://e) \\*b\\*"
+    assert md_readable("mail a@b.org or www.evil.example") == "mail a\\@b.org or www\\.evil.example"
+    assert md_readable(spec_title) == spec_title
 
 
 # --------------------------------------------------------------------------- the command line
