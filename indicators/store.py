@@ -139,7 +139,10 @@ class Store:
             return [r for r in (self._revision(conn, i) for i in ids) if r is not None]
 
     def files(self, revision_id: int) -> Files:
+        """A revision's tables; KeyError for a revision that does not exist (never an empty set)."""
         with self.engine.connect() as conn:
+            if self._revision(conn, revision_id) is None:
+                raise KeyError(f"no revision {revision_id}")
             return self._files(conn, revision_id)
 
     def zip(self, revision_id: int) -> bytes:
