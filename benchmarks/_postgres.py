@@ -31,7 +31,11 @@ INSTALL_HINT = ("`bash scripts/setup.sh --dev` as root installs Debian's postgre
 
 
 class PostgresUnavailable(RuntimeError):
-    """No PostgreSQL server binaries here (or no way to run them)."""
+    """No PostgreSQL server binaries here: the package is not installed."""
+
+
+class PostgresFailed(RuntimeError):
+    """The binaries are here but initdb or pg_ctl failed (a real failure, never a reason to skip)."""
 
 
 def find_bindir() -> Path:
@@ -81,11 +85,18 @@ class TempPostgres:
         result = subprocess.run(cmd, user=self.user, capture_output=True, text=True, timeout=timeout,
                                 cwd=self.dir, stdin=subprocess.DEVNULL)
         if result.returncode != 0:
-            raise PostgresUnavailable(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            raise PostgresFailed(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
                                       f"\n{self.log_tail()}")
         return result
 
     def start(self) -> "TempPostgres":
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> "TempPostgres":
         if not self.data.exists():
             self._run("initdb", "-D", str(self.data), "-U", self.superuser, "--auth=trust", "--encoding=UTF8",
                       "--locale=C", "--no-sync")
@@ -124,7 +135,7 @@ class TempPostgres:
     def stop(self) -> None:
         """Stop the server and delete its directory."""
         try:
-            if self.running or (self.data / "postmaster.pid").exists():
+            if (self.data / "postmaster.pid").exists():
                 self.stop_server()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)

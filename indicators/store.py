@@ -47,7 +47,7 @@ from .schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"
-LOCK_TIMEOUT_S = 30.0  # how long a write waits for another write's lock before StoreBusy
+LOCK_TIMEOUT_S = 30.0  # how long a write waits for another write's lock before StoreBusy (INDICATORS_DB_LOCK_TIMEOUT_S)
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: how long to try to reach the server before StoreUnavailable
 READ_ATTEMPTS = 3  # a read is tried this often across lost connections before StoreUnavailable
 
@@ -218,8 +218,10 @@ def folder_files(folder: str | Path) -> Files:
 class Store:
     """The revisions in one database. URL: the argument, else `database_url()` (INDICATORS_DB_URL or SQLite)."""
 
-    def __init__(self, url: str | None = None, lock_timeout_s: float = LOCK_TIMEOUT_S) -> None:
+    def __init__(self, url: str | None = None, lock_timeout_s: float | None = None) -> None:
         self.url = normalise_url(url) if url else database_url()
+        if lock_timeout_s is None:
+            lock_timeout_s = float(os.environ.get("INDICATORS_DB_LOCK_TIMEOUT_S") or LOCK_TIMEOUT_S)
         self.lock_timeout_s = lock_timeout_s
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
