@@ -65,7 +65,9 @@ def _server_user() -> str | None:
 class TempPostgres:
     """initdb + pg_ctl start in a temporary directory; `url(dbname)` for SQLAlchemy; `stop()` removes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, durable: bool = False) -> None:
+        """durable=False (the tests): fsync off, nothing here is worth keeping. True: a production-like server."""
+        self.durable = durable
         self.bindir = find_bindir()
         self.user = _server_user()
         self.dir = Path(tempfile.mkdtemp(prefix="indicators-pg-"))
@@ -102,8 +104,9 @@ class TempPostgres:
                       "--locale=C", "--no-sync")
             with open(self.data / "postgresql.conf", "a") as conf:
                 conf.write(f"\nlisten_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = ''\n"
-                           "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                            "max_connections = 100\nshared_buffers = 32MB\n")
+                if not self.durable:
+                    conf.write("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
         self.running = True
         self.wait_ready()
