@@ -339,12 +339,19 @@ class Store:
         Not retried on a lost connection: the transaction did not commit, the head is unchanged,
         and the StoreUnavailable says so (the user applies again when the database is back).
         """
+        phase = {"committing": False}
         try:
-            return self._commit(change, message, editor, kind, only_if_empty)
+            return self._commit(change, message, editor, kind, only_if_empty, phase)
         except sa_exc.DBAPIError as error:
+            if phase["committing"] and _is_disconnect(error):
+                # The server may have committed before the connection broke: do not claim either way.
+                raise StoreUnavailable(
+                    f"The connection to the database ({redacted(self.url)}) was lost just as the change was being "
+                    "confirmed, so it may or may not have been saved: reload the page when the database is back "
+                    "and look at the History tab before applying again.") from error
             raise _translate(error, "saving the change", self.url, self.lock_timeout_s) from error
 
-    def _commit(self, change, message: str, editor: str, kind: str, only_if_empty: bool) -> Revision:
+    def _commit(self, change, message: str, editor: str, kind: str, only_if_empty: bool, phase: dict) -> Revision:
         with self.engine.connect() as conn, conn.execution_options(write_lock=True).begin():
             if self.engine.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_s * 1000)}ms'")
@@ -370,6 +377,7 @@ class Store:
                 conn.execute(insert(revision_files).values(revision_id=new_id, table_name=table, sha256=digest,
                                                            rows=count_rows(content)))
             rev = self._revision(conn, new_id)
+            phase["committing"] = True  # leaving the block sends COMMIT
         assert rev is not None
         return rev
 

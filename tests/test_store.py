@@ -255,6 +255,27 @@ def test_a_lost_connection_cuts_an_apply_off_and_leaves_the_previous_head(postgr
 
 
 @pytest.mark.postgres
+def test_a_connection_lost_at_commit_says_the_change_may_or_may_not_be_saved(postgres_server, postgres_url):
+    """At COMMIT the client cannot know whether the server committed: the message must not claim either way."""
+    from sqlalchemy import event
+
+    store = Store(postgres_url)
+    store.ensure_initialised(DATA)
+    dbname = postgres_url.rsplit("/", 1)[1]
+
+    def drop_before_commit(_conn):
+        postgres_server.terminate_backends(dbname)
+
+    event.listen(store.engine, "commit", drop_before_commit)
+    with pytest.raises(StoreUnavailable) as lost:
+        apply(store, [("c.csv", new_obs("commit-2015"))], message="at commit")
+    event.remove(store.engine, "commit", drop_before_commit)
+    assert "may or may not have been saved" in str(lost.value) and "History tab" in str(lost.value)
+    assert store.head().id == 0  # here the server had not committed: the History tab would show that
+    store.dispose()
+
+
+@pytest.mark.postgres
 def test_a_database_restart_loses_nothing_and_the_store_recovers(postgres_server, postgres_url):
     store = Store(postgres_url)
     store.ensure_initialised(DATA)
