@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from indicators.store import StoreError
 from indicators.summaries import flag_counts
-from pages._shell import head_state
+from pages._shell import database_away, head_state
 
 st.set_page_config(page_title="China–Russia indicators", page_icon=":material/query_stats:", layout="wide")
 
@@ -40,4 +41,7 @@ with st.sidebar:
             f"Open flags: **{flags['conflict']}** conflicts · **{flags['warning']}** warnings · {flags['info']} notes"
         )
 
-page.run()
+try:
+    page.run()
+except StoreError as error:  # the database went away in the middle of a page: a sentence, not a traceback
+    database_away(error)

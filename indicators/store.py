@@ -1,17 +1,26 @@
-"""Immutable revisions of the dataset's CSV files, in SQLite by default or any SQLAlchemy URL.
+"""Immutable revisions of the dataset's CSV files, in SQLite by default or on a PostgreSQL server.
 
 Every applied upload and every revert is a new revision holding the full content
 of every table (stored once per distinct content, by sha256); nothing is ever
 updated or deleted. The newest revision is the active one. A change is computed
 inside a write transaction from the head it replaces, so two concurrent applies
-both land, and a failure half-way leaves the previous head active and intact.
+both land (from threads, processes or several app servers sharing one database),
+and a failure half-way (an exception, a killed process, a dropped connection)
+leaves the previous head active and intact.
+
+What the database cannot do comes back as a `StoreError` whose text is a sentence
+for the user: `StoreUnavailable` (the server is away or the connection was lost)
+or `StoreBusy` (another write held the lock past the timeout). Reads are retried
+across a lost connection; a write cut off by one is not (it did not land).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +40,39 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from .dataset import folder_files  # noqa: F401  (re-exported: callers read a folder the store seeds from)
 from .schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"
+LOCK_TIMEOUT_S = 30.0  # how long a write waits for another write's lock before StoreBusy (INDICATORS_DB_LOCK_TIMEOUT_S)
+CONNECT_TIMEOUT_S = 5  # PostgreSQL: how long to try to reach the server before StoreUnavailable
+READ_ATTEMPTS = 3  # a read is tried this often across lost connections before StoreUnavailable
+
+
+def database_url(secrets: Mapping | None = None) -> str:
+    """INDICATORS_DB_URL, else the app's secrets' db_url, else SQLite under var/; postgresql:// means psycopg 3."""
+    url = os.environ.get("INDICATORS_DB_URL") or (secrets or {}).get("db_url") or DEFAULT_URL
+    return normalise_url(str(url))
+
+
+def normalise_url(url: str) -> str:
+    """postgresql://, postgres:// and postgresql+psycopg2:// URLs use the psycopg 3 driver (postgresql+psycopg://)."""
+    for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as nothing rather than leaked
+        return "(the configured database)"
 
 metadata = MetaData()
 revisions = Table(
@@ -61,6 +96,77 @@ revision_files = Table(
     Column("sha256", String(64), ForeignKey("blobs.sha256"), nullable=False),
     Column("rows", Integer, nullable=False),
 )
+
+
+class StoreError(Exception):
+    """The database could not do what was asked. str() is one sentence a user can read."""
+
+
+class StoreUnavailable(StoreError):
+    """The database server cannot be reached, or the connection was lost mid-way."""
+
+
+class StoreBusy(StoreError):
+    """Another write held the database's lock for longer than the lock timeout."""
+
+
+def _is_lock_wait(error: BaseException) -> bool:
+    orig = getattr(error, "orig", None)
+    text = str(orig or error).lower()
+    if "database is locked" in text or "database table is locked" in text:  # SQLite's busy timeout ran out
+        return True
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate == "55P03" or (sqlstate == "57014" and "lock timeout" in text)  # PostgreSQL lock_timeout
+
+
+def _is_disconnect(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    orig = getattr(error, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    # 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now
+    if sqlstate.startswith("08") or sqlstate in {"57P01", "57P02", "57P03"}:
+        return True
+    return isinstance(error, sa_exc.OperationalError) and not _is_lock_wait(error) and sqlstate == "" \
+        and "sqlite" not in type(orig).__module__
+
+
+def _translate(error: BaseException, doing: str, url: str, lock_timeout_s: float) -> BaseException:
+    """A driver error as a StoreError with a sentence; anything else unchanged."""
+    if not isinstance(error, sa_exc.DBAPIError):
+        return error
+    if _is_lock_wait(error):
+        return StoreBusy(f"The database is busy: another change held its lock for more than {lock_timeout_s:g} s "
+                         f"while {doing}. Nothing was changed; try again in a moment.")
+    if _is_disconnect(error):
+        return StoreUnavailable(f"The database ({redacted(url)}) cannot be reached or the connection was lost "
+                                f"while {doing}. Nothing was changed; the dashboard works again as soon as the "
+                                "database is back — reload the page in a moment.")
+    if isinstance(error, sa_exc.OperationalError):  # SQLite: disk I/O error, unable to open the file, …
+        detail = str(getattr(error, "orig", error)).splitlines()[0]
+        return StoreUnavailable(f"The database ({redacted(url)}) failed while {doing} ({detail}). Nothing was changed.")
+    return error
+
+
+def _reading(doing: str):
+    """Run a read, retried across lost connections and lock waits; failures become StoreError."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def wrapper(self, *args, **kwargs):
+            for attempt in range(1, READ_ATTEMPTS + 1):
+                try:
+                    return method(self, *args, **kwargs)
+                except sa_exc.DBAPIError as error:
+                    translated = _translate(error, doing, self.url, self.lock_timeout_s)
+                    if not isinstance(translated, StoreError) or attempt == READ_ATTEMPTS:
+                        raise translated from error
+                    time.sleep(0.2 * attempt)
+            raise AssertionError("unreachable")  # pragma: no cover
+
+        return wrapper
+
+    return decorate
 
 
 class ChangeRefused(Exception):
@@ -109,35 +215,72 @@ def count_rows(content: bytes) -> int:
 
 
 class Store:
-    def __init__(self, url: str | None = None) -> None:
-        self.url = url or os.environ.get("INDICATORS_DB_URL") or DEFAULT_URL
+    """The revisions in one database. URL: the argument, else `database_url()` (INDICATORS_DB_URL or SQLite)."""
+
+    def __init__(self, url: str | None = None, lock_timeout_s: float | None = None) -> None:
+        self.url = normalise_url(url) if url else database_url()
+        if lock_timeout_s is None:
+            lock_timeout_s = float(os.environ.get("INDICATORS_DB_LOCK_TIMEOUT_S") or LOCK_TIMEOUT_S)
+        self.lock_timeout_s = lock_timeout_s
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(self.url, future=True)
+        if self.url.startswith("postgresql"):
+            # pool_pre_ping: a connection the server dropped (restart, failover, idle kill) is
+            # replaced at checkout instead of failing the next page load.
+            self.engine: Engine = create_engine(self.url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                                connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        else:
+            self.engine = create_engine(self.url)
         if self.engine.dialect.name == "sqlite":
-            _serialise_sqlite_writes(self.engine)
-        metadata.create_all(self.engine)
+            _serialise_sqlite_writes(self.engine, lock_timeout_s)
+        self._create_schema()
+
+    @_reading("creating the tables")
+    def _create_schema(self) -> None:
+        """Create the tables once, even when several processes open a brand-new database at the same moment."""
+        with self.engine.connect() as conn, conn.execution_options(write_lock=True).begin():
+            if self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_s * 1000)}ms'")
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7243001)")  # one creator at a time
+            metadata.create_all(conn)
+
+    def dispose(self) -> None:
+        """Close every pooled connection (a Store is otherwise kept for the life of the process)."""
+        self.engine.dispose()
 
     # ----------------------------------------------------------------- reading
 
+    @_reading("reading the active revision")
+    def head_id(self) -> int | None:
+        """The active revision's id: one indexed query, cheap enough for every page load."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.max(revisions.c.id))).scalar()
+
+    @_reading("reading the active revision")
     def head(self) -> Revision | None:
         with self.engine.connect() as conn:
             head_id = conn.execute(select(func.max(revisions.c.id))).scalar()
             return self._revision(conn, head_id) if head_id is not None else None
 
     def revision(self, revision_id: int) -> Revision:
-        with self.engine.connect() as conn:
-            rev = self._revision(conn, revision_id)
+        rev = self._revision_or_none(revision_id)
         if rev is None:
             raise KeyError(f"no revision {revision_id}")
         return rev
 
+    @_reading("reading a revision")
+    def _revision_or_none(self, revision_id: int) -> Revision | None:
+        with self.engine.connect() as conn:
+            return self._revision(conn, revision_id)
+
+    @_reading("reading the history")
     def history(self) -> list[Revision]:
         """Newest first."""
         with self.engine.connect() as conn:
             ids = conn.execute(select(revisions.c.id).order_by(revisions.c.id.desc())).scalars().all()
             return [r for r in (self._revision(conn, i) for i in ids) if r is not None]
 
+    @_reading("reading a revision's files")
     def files(self, revision_id: int) -> Files:
         """A revision's tables; KeyError for a revision that does not exist (never an empty set)."""
         with self.engine.connect() as conn:
@@ -193,9 +336,27 @@ class Store:
         kind: str = "upload",
         only_if_empty: bool = False,
     ) -> Revision:
-        """Compute the new files from the head inside one write transaction, then store them."""
+        """Compute the new files from the head inside one write transaction, then store them.
+
+        Not retried on a lost connection: the transaction did not commit, the head is unchanged,
+        and the StoreUnavailable says so (the user applies again when the database is back).
+        """
+        phase = {"committing": False}
+        try:
+            return self._commit(change, message, editor, kind, only_if_empty, phase)
+        except sa_exc.DBAPIError as error:
+            if phase["committing"] and _is_disconnect(error):
+                # The server may have committed before the connection broke: do not claim either way.
+                raise StoreUnavailable(
+                    f"The connection to the database ({redacted(self.url)}) was lost just as the change was being "
+                    "confirmed, so it may or may not have been saved: reload the page when the database is back "
+                    "and look at the History tab before applying again.") from error
+            raise _translate(error, "saving the change", self.url, self.lock_timeout_s) from error
+
+    def _commit(self, change, message: str, editor: str, kind: str, only_if_empty: bool, phase: dict) -> Revision:
         with self.engine.connect() as conn, conn.execution_options(write_lock=True).begin():
             if self.engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_s * 1000)}ms'")
                 conn.exec_driver_sql("LOCK TABLE revisions IN EXCLUSIVE MODE")
             head_id = conn.execute(select(func.max(revisions.c.id))).scalar()
             if only_if_empty and head_id is not None:
@@ -218,6 +379,7 @@ class Store:
                 conn.execute(insert(revision_files).values(revision_id=new_id, table_name=table, sha256=digest,
                                                            rows=count_rows(content)))
             rev = self._revision(conn, new_id)
+            phase["committing"] = True  # leaving the block sends COMMIT
         assert rev is not None
         return rev
 
@@ -229,15 +391,33 @@ class Store:
         return self.commit(lambda _h, _f: target, message or f"Revert to revision {to_revision}", editor, kind="revert")
 
 
-def _serialise_sqlite_writes(engine: Engine) -> None:
+def _serialise_sqlite_writes(engine: Engine, lock_timeout_s: float) -> None:
     """SQLite: take the write lock when a transaction begins, so read-compute-write is atomic."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):  # pragma: no cover - driver plumbing
         dbapi_connection.isolation_level = None  # let us issue BEGIN ourselves
-        dbapi_connection.execute("PRAGMA busy_timeout = 30000")
-        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {int(lock_timeout_s * 1000)}")
+        _wal(dbapi_connection, lock_timeout_s)
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover - driver plumbing
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write_lock") else "BEGIN")
+
+
+def _wal(dbapi_connection, lock_timeout_s: float) -> None:
+    """Switch a database to WAL. On a brand-new file, processes opening it at once race for this switch
+    and SQLite answers 'database is locked' without waiting: retry until the lock timeout."""
+    import sqlite3
+
+    deadline = time.monotonic() + lock_timeout_s
+    delay = 0.01
+    while True:
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)

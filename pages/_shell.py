@@ -17,7 +17,7 @@ from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_po
 from indicators.checks import CheckResult, run_checks
 from indicators.changes import parse_files
 from indicators.dataset import Dataset, combine
-from indicators.store import Store
+from indicators.store import Store, StoreError, database_url
 from indicators.summaries import md
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,16 +36,30 @@ def data_dir() -> Path:
     return Path(os.environ.get("INDICATORS_DATA_DIR", ROOT / "data"))
 
 
+def secrets() -> dict:
+    """The app's secrets (.streamlit/secrets.toml): editor_key, db_url."""
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets file: that is the local single-user mode
+        return {}
+
+
 @st.cache_resource(show_spinner=False)
-def _store(url: str | None, folder: str) -> Store:
+def _store(url: str, folder: str) -> Store:
     store = Store(url)
     store.ensure_initialised(folder)
-    return store
+    return store  # not cached if the database was away: the next page load tries again
 
 
 def store() -> Store:
-    """The revision store every user of this server shares (INDICATORS_DB_URL, default var/)."""
-    return _store(os.environ.get("INDICATORS_DB_URL"), str(data_dir()))
+    """The revision store every user of this server shares (INDICATORS_DB_URL or secrets' db_url, default var/)."""
+    return _store(database_url(secrets()), str(data_dir()))
+
+
+def database_away(error: StoreError) -> None:
+    """What a user sees when the database cannot answer: a sentence, not a traceback; the page stops."""
+    st.error(str(error), icon=":material/cloud_off:")
+    st.stop()
 
 
 @st.cache_resource(show_spinner="Loading and checking the dataset…", max_entries=8)
@@ -59,12 +73,18 @@ def _load(url: str, revision_id: int):
 
 
 def head_state() -> tuple[AppState | None, list, str]:
-    """The active revision's state, or its errors: the Data page still works on an unreadable head."""
-    s = store()
-    head = s.head()
-    assert head is not None  # ensure_initialised made revision 0
-    state, errors = _load(s.url, head.id)
-    return state, errors, head.label
+    """The head revision's state, or its errors: the Data page still works on an unreadable head.
+
+    The head id is read on every page load (one indexed query), so an upload applied by another
+    app process sharing the database shows on this one's next load."""
+    try:
+        s = store()
+        head_id = s.head_id()
+        assert head_id is not None  # ensure_initialised made revision 0
+        state, errors = _load(s.url, head_id)
+    except StoreError as error:
+        database_away(error)
+    return state, errors, f"revision {head_id}"
 
 
 def app_state() -> AppState:

@@ -9,18 +9,11 @@ from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
 from indicators.dataset import MAX_ROWS
 from indicators.schema import TABLES, describe_columns
-from indicators.store import ChangeRefused
+from indicators.store import ChangeRefused, StoreError
 from indicators.summaries import filter_observations, md, observations_table
-from pages._shell import head_state, store
+from pages._shell import head_state, secrets, store
 
 SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say how many there are
-
-
-def secrets() -> dict:
-    try:
-        return dict(st.secrets)
-    except Exception:  # no secrets file: that is the local single-user mode
-        return {}
 
 
 def show_rows(diff) -> None:
@@ -143,6 +136,8 @@ with tab_upload:
                     st.error(md(str(exc)))
                     if getattr(exc, "errors", None):
                         st.dataframe(pd.DataFrame([e.as_dict() for e in exc.errors]), hide_index=True)
+                except StoreError as exc:  # busy past the lock timeout, or the database went away
+                    st.error(str(exc), icon=":material/cloud_off:")
                 else:
                     st.session_state["upload-nonce"] = nonce + 1
                     st.session_state["applied"] = f"Applied as {rev.label}: {rev.message}"
@@ -177,6 +172,11 @@ with tab_history:
     if rev.id != ids[0]:
         if st.button(f"Revert to revision {rev.id}", disabled=not can_edit,
                      help="Makes a new revision with this content; nothing is deleted"):
-            new = store().revert(rev.id, f"Revert to revision {rev.id}", st.session_state.get("apply-editor") or "anonymous")
-            st.session_state["applied"] = f"Reverted: {new.label} has the content of revision {rev.id}."
-            st.rerun()
+            try:
+                new = store().revert(rev.id, f"Revert to revision {rev.id}",
+                                     st.session_state.get("apply-editor") or "anonymous")
+            except StoreError as exc:
+                st.error(str(exc), icon=":material/cloud_off:")
+            else:
+                st.session_state["applied"] = f"Reverted: {new.label} has the content of revision {rev.id}."
+                st.rerun()

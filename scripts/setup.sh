@@ -2,7 +2,8 @@
 # Set up this project on this machine: .venv with the requirements, and Debian's Chromium.
 #
 #   bash scripts/setup.sh          runtime only (what `make run` needs)
-#   bash scripts/setup.sh --dev    runtime + test dependencies (what `make test` needs)
+#   bash scripts/setup.sh --dev    runtime + test dependencies (what `make test` needs),
+#                                  including Debian's postgresql server for the store's tests
 #
 # Idempotent: a second run with unchanged requirement files skips pip entirely
 # (a stamp in .venv records what was installed). SETUP_FORCE=1 reinstalls anyway.
@@ -18,7 +19,7 @@ dev=0
 for arg in "$@"; do
   case "$arg" in
     --dev) dev=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown argument: $arg (expected --dev)" >&2; exit 2 ;;
   esac
 done
@@ -133,6 +134,37 @@ else
   if [ "$dev" = 1 ]; then die "no chromium found and cannot install it here (not root, or no apt-get); $need_msg"; fi
   echo "setup: WARNING: no chromium found and cannot install it here (not root, or no apt-get)." >&2
   echo "setup: WARNING: the app runs, but $need_msg" >&2
+fi
+
+# ---------------------------------------------------------------- postgresql (tests)
+# The store's tests run against a real PostgreSQL server, which they start themselves in a
+# temporary directory (initdb + pg_ctl from Debian's /usr/lib/postgresql/<version>/bin, as the
+# unprivileged `postgres` user when run as root). Only the package is needed; the system's own
+# cluster is not used, and the package's post-install start of it is suppressed.
+find_initdb() { ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -n 1; }
+
+if [ "$dev" = 1 ]; then
+  pg_msg="the PostgreSQL store tests need Debian's 'postgresql' package: sudo apt-get install -y postgresql"
+  if initdb_bin="$(find_initdb)" && [ -n "$initdb_bin" ]; then
+    say "postgresql: $(dirname "$initdb_bin")"
+  elif is_root_with_apt; then
+    say "installing Debian's postgresql (server for the store's tests) with apt-get"
+    # policy-rc.d exit 101: do not start the distribution's own cluster during the install.
+    policy=/usr/sbin/policy-rc.d
+    made_policy=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1; fi
+    pg_ok=0
+    apt_install postgresql && pg_ok=1
+    if [ "$made_policy" = 1 ]; then rm -f "$policy"; fi
+    if [ "$pg_ok" = 1 ] && initdb_bin="$(find_initdb)" && [ -n "$initdb_bin" ]; then
+      say "postgresql: $(dirname "$initdb_bin")"
+    else
+      die "apt-get could not install postgresql; $pg_msg"
+    fi
+  else
+    # Not fatal: the PostgreSQL tests then skip with this reason (and fail under CI=true).
+    echo "setup: WARNING: no PostgreSQL server found and cannot install it here (not root, or no apt-get); $pg_msg" >&2
+  fi
 fi
 
 say "done"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,54 @@ def private_store(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("INDICATORS_DB_URL", f"sqlite:///{db}")
     monkeypatch.delenv("INDICATORS_EDITOR_KEY", raising=False)
     return f"sqlite:///{db}"
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server (Debian's package) in a temporary directory on a free port, for this session.
+
+    Skipped, loudly, only when the server binaries are not installed; in CI (CI=true) that is a failure.
+    """
+    from benchmarks._postgres import PostgresUnavailable, TempPostgres
+
+    try:
+        server = TempPostgres()
+    except PostgresUnavailable as exc:
+        reason = f"POSTGRESQL TESTS NOT RUN: {exc}"
+        if in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture
+def postgres_url(postgres_server, monkeypatch):
+    """A fresh, empty database on the session's server; INDICATORS_DB_URL points at it."""
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    url = postgres_server.create_database(name)
+    monkeypatch.setenv("INDICATORS_DB_URL", url)
+    try:
+        yield url
+    finally:
+        if not (postgres_server.data / "postmaster.pid").exists():  # a test left it stopped
+            postgres_server.start()
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, private_store):
+    """The store's URL, once on SQLite (a file) and once on PostgreSQL (a real server)."""
+    return private_store if request.param == "sqlite" else request.getfixturevalue("postgres_url")

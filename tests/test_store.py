@@ -1,24 +1,33 @@
-"""Revisions are immutable, concurrent applies both land, a failed apply changes nothing."""
+"""Revisions are immutable, concurrent applies both land, a failed apply changes nothing.
+
+Every test that takes `store` runs twice: on SQLite (a file) and on a real PostgreSQL server
+(`-m postgres` selects those; see tests/conftest.py).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 import threading
+import time
 
 import pytest
 
 from indicators.changes import apply_upload, parse_files, revision_diff
 from indicators.dataset import combine
-from indicators.store import ChangeRefused, Store
+from indicators.store import ChangeRefused, Store, StoreBusy, StoreUnavailable, database_url, normalise_url
 
 from .conftest import DATA, csv_bytes, obs
 
 
 @pytest.fixture
-def store(private_store):
-    s = Store(private_store)
+def store(db_url):
+    s = Store(db_url)
     s.ensure_initialised(DATA)
-    return s
+    yield s
+    s.dispose()
 
 
 def new_obs(obs_id: str, value: str = "70") -> bytes:
@@ -133,3 +142,179 @@ def test_an_upload_that_no_longer_fits_the_head_is_refused(store):
         apply(store, [("mine.csv", new_obs("late-2015"))])
     assert any("unknown source_id 'liu-fenghua-duchatel'" in e.message for e in refused.value.errors)
     assert store.head().id == before
+
+
+# --------------------------------------------------------------------------- faults
+
+
+def _killed_midway(url: str, ready) -> None:
+    """Apply, and stop for good after the revision row and the first file are written (the parent kills us)."""
+    import indicators.store as module
+
+    real = module.count_rows
+    calls = {"n": 0}
+
+    def stall(content):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            ready.set()
+            time.sleep(120)  # killed here (never inside a multiprocessing primitive: its lock would die held)
+        return real(content)
+
+    module.count_rows = stall
+    apply(Store(url), [("killed.csv", new_obs("killed-2015"))], message="killed midway")
+
+
+def test_an_apply_killed_midway_leaves_the_previous_head_and_releases_the_lock(store):
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    proc = ctx.Process(target=_killed_midway, args=(store.url, ready))
+    proc.start()
+    try:
+        assert ready.wait(60), "the apply never reached its writes"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join(30)
+    finally:
+        if proc.is_alive():  # pragma: no cover - only if the kill failed
+            proc.kill()
+    assert proc.exitcode == -signal.SIGKILL
+    assert store.head().id == 0 and len(store.history()) == 1
+    rev = apply(store, [("after.csv", new_obs("after-2015"))], message="after the kill")  # the lock is free again
+    assert (rev.id, rev.parent_id) == (1, 0)
+    ids = {o.obs_id for o in combine(parse_files(store.files(1))).dataset.rows("observations")}
+    assert "after-2015" in ids and "killed-2015" not in ids
+
+
+@contextlib.contextmanager
+def write_lock_held(url: str):
+    """Another writer inside its transaction, holding the store's write lock."""
+    other = Store(url)
+    with other.engine.connect() as conn, conn.execution_options(write_lock=True).begin():
+        if other.engine.dialect.name == "postgresql":
+            conn.exec_driver_sql("LOCK TABLE revisions IN EXCLUSIVE MODE")
+        yield
+    other.dispose()
+
+
+def test_an_apply_blocked_past_the_lock_timeout_says_the_database_is_busy_and_writes_nothing(store):
+    impatient = Store(store.url, lock_timeout_s=0.5)
+    started = time.monotonic()
+    with write_lock_held(store.url), pytest.raises(StoreBusy) as busy:
+        apply(impatient, [("late.csv", new_obs("late-2015"))])
+    assert time.monotonic() - started < 20  # it gave up at its timeout, not never
+    assert str(busy.value).startswith("The database is busy: another change held its lock for more than 0.5 s")
+    assert "Nothing was changed" in str(busy.value)
+    assert store.head().id == 0
+    assert apply(impatient, [("late.csv", new_obs("late-2015"))]).id == 1  # once the lock is free it lands
+    impatient.dispose()
+
+
+def _first_use(url: str, barrier) -> None:
+    barrier.wait(60)
+    Store(url).ensure_initialised(DATA)
+
+
+def test_several_processes_opening_a_brand_new_database_at_once_all_succeed(db_url):
+    """The first page loads of several app processes on an empty database: one revision 0, no 'locked' error."""
+    ctx = multiprocessing.get_context("fork")
+    for _round in range(2 if db_url.startswith("sqlite") else 1):
+        url = db_url if _round == 0 else db_url.replace(".db", f"-{_round}.db")
+        barrier = ctx.Barrier(5)
+        procs = [ctx.Process(target=_first_use, args=(url, barrier)) for _ in range(5)]
+        [p.start() for p in procs]
+        [p.join(120) for p in procs]
+        assert [p.exitcode for p in procs] == [0] * 5
+        history = Store(url).history()
+        assert [(r.id, r.kind) for r in history] == [(0, "canonical")]
+
+
+@pytest.mark.postgres
+def test_a_lost_connection_cuts_an_apply_off_and_leaves_the_previous_head(postgres_server, postgres_url, monkeypatch):
+    store = Store(postgres_url)
+    store.ensure_initialised(DATA)
+    dbname = postgres_url.rsplit("/", 1)[1]
+    import indicators.store as module
+
+    real = module.count_rows
+    calls = {"n": 0}
+
+    def drop_connection_midway(content):
+        calls["n"] += 1
+        if calls["n"] == 2:  # the revision row and one file are written, not committed
+            assert postgres_server.terminate_backends(dbname) >= 1
+        return real(content)
+
+    monkeypatch.setattr(module, "count_rows", drop_connection_midway)
+    with pytest.raises(StoreUnavailable) as lost:
+        apply(store, [("cut.csv", new_obs("cut-2015"))], message="cut off")
+    assert "connection was lost while saving the change. Nothing was changed" in str(lost.value)
+    monkeypatch.setattr(module, "count_rows", real)
+    assert store.head().id == 0 and len(store.history()) == 1  # the same Store recovers at once
+    assert apply(store, [("again.csv", new_obs("cut-2015"))], message="again").id == 1
+    store.dispose()
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_at_commit_says_the_change_may_or_may_not_be_saved(postgres_server, postgres_url):
+    """At COMMIT the client cannot know whether the server committed: the message must not claim either way."""
+    from sqlalchemy import event
+
+    store = Store(postgres_url)
+    store.ensure_initialised(DATA)
+    dbname = postgres_url.rsplit("/", 1)[1]
+
+    def drop_before_commit(_conn):
+        postgres_server.terminate_backends(dbname)
+
+    event.listen(store.engine, "commit", drop_before_commit)
+    with pytest.raises(StoreUnavailable) as lost:
+        apply(store, [("c.csv", new_obs("commit-2015"))], message="at commit")
+    event.remove(store.engine, "commit", drop_before_commit)
+    assert "may or may not have been saved" in str(lost.value) and "History tab" in str(lost.value)
+    assert store.head().id == 0  # here the server had not committed: the History tab would show that
+    store.dispose()
+
+
+@pytest.mark.postgres
+def test_a_database_restart_loses_nothing_and_the_store_recovers(postgres_server, postgres_url):
+    store = Store(postgres_url)
+    store.ensure_initialised(DATA)
+    apply(store, [("one.csv", new_obs("one-2015"))], message="before the restart")
+    before = [(r.id, r.message) for r in store.history()]
+    postgres_server.restart()
+    assert [(r.id, r.message) for r in store.history()] == before  # pooled connections replaced, not failed
+    postgres_server.stop_server()
+    try:
+        with pytest.raises(StoreUnavailable) as away:
+            store.head_id()
+        assert "cannot be reached" in str(away.value) and "indicators@127.0.0.1" in str(away.value)
+        with pytest.raises(StoreUnavailable):
+            apply(store, [("two.csv", new_obs("two-2015"))], message="while away")
+    finally:
+        postgres_server.start()
+    assert [(r.id, r.message) for r in store.history()] == before
+    assert apply(store, [("two.csv", new_obs("two-2015"))], message="after").id == 2
+    store.dispose()
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def test_the_url_comes_from_the_environment_then_the_secrets_and_postgresql_means_psycopg_3(monkeypatch):
+    monkeypatch.delenv("INDICATORS_DB_URL")
+    assert database_url({"db_url": "postgresql://team@db.example/indicators"}) == \
+        "postgresql+psycopg://team@db.example/indicators"
+    assert database_url({}).startswith("sqlite:///") and database_url({}).endswith("var/indicators.db")
+    monkeypatch.setenv("INDICATORS_DB_URL", "postgres://u:secret@h:5433/x")
+    assert database_url({"db_url": "sqlite:///elsewhere.db"}) == "postgresql+psycopg://u:secret@h:5433/x"
+    assert normalise_url("postgresql+psycopg2://h/x") == "postgresql+psycopg://h/x"
+    assert normalise_url("sqlite:///a.db") == "sqlite:///a.db"
+
+
+def test_an_unreachable_server_is_a_sentence_without_the_password():
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable) as away:
+        Store("postgresql://team:hunter2@127.0.0.1:1/indicators")
+    message = str(away.value)
+    assert "cannot be reached" in message and "hunter2" not in message and "team:***@127.0.0.1:1" in message
+    assert time.monotonic() - started < 30

@@ -96,3 +96,21 @@ def test_history_lists_revisions_and_revert_makes_a_new_one(private_store):
     assert not at.exception
     head = store.head()
     assert (head.id, head.kind) == (2, "revert") and store.files(2) == store.files(0)
+
+
+def test_an_apply_blocked_past_the_lock_timeout_says_so_in_a_sentence_and_can_be_retried(monkeypatch, private_store):
+    """Another writer holds the database's write lock longer than the timeout: a message, no traceback."""
+    from .test_store import write_lock_held
+
+    monkeypatch.setenv("INDICATORS_DB_LOCK_TIMEOUT_S", "0.5")
+    at = data_page()
+    at.file_uploader[0].upload("mine.csv", csv_bytes("observations", [NEW_ROW]), "text/csv").run()
+    next(t for t in at.text_input if t.label == "What changed and why").input("a test figure").run()
+    with write_lock_held(private_store):
+        next(b for b in at.button if b.label == "Apply").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("The database is busy: another change held its lock for more than 0.5 s")
+               for e in at.error)
+    assert Store(private_store).head().id == 0
+    next(b for b in at.button if b.label == "Apply").click().run()  # the upload is still there: apply again
+    assert not at.exception and Store(private_store).head().id == 1 and "Applied as revision 1" in texts(at)

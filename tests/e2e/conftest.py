@@ -8,6 +8,7 @@ Each test gets a fresh context (so a fresh Streamlit session) with downloads ena
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -40,18 +41,15 @@ def _tail(path: Path, chars: int = 4000) -> str:
         return "(no output)"
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """Base URL of a Streamlit server for this session's e2e tests; stopped at the end."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: `bash scripts/setup.sh --dev` installs Debian's chromium")
-    folder = tmp_path_factory.mktemp("e2e-server")
+@contextlib.contextmanager
+def streamlit_server(folder: Path, db_url: str):
+    """`streamlit run app.py` on a free loopback port with the revision store at `db_url`; yields its base URL."""
     port = free_port()
     env = dict(os.environ)
-    env["INDICATORS_DB_URL"] = f"sqlite:///{folder / 'e2e.db'}"
+    env["INDICATORS_DB_URL"] = db_url
     env.pop("INDICATORS_EDITOR_KEY", None)  # local single-user mode: uploads may be applied
     env.pop("INDICATORS_DATA_DIR", None)  # the repo's canonical data/ seeds revision 0
-    out, err = folder / "stdout.log", folder / "stderr.log"
+    out, err = folder / f"stdout-{port}.log", folder / f"stderr-{port}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            # run the code as it was at start: no module reloads if a source file changes mid-run
@@ -77,6 +75,20 @@ def server(tmp_path_factory):
         yield base
     finally:
         stop(proc)  # the server and whatever it started (normally nothing)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: `bash scripts/setup.sh --dev` installs Debian's chromium")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, chromium):
+    """Base URL of a Streamlit server for this session's e2e tests (its own SQLite store); stopped at the end."""
+    folder = tmp_path_factory.mktemp("e2e-server")
+    with streamlit_server(folder, f"sqlite:///{folder / 'e2e.db'}") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
