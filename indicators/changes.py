@@ -220,11 +220,16 @@ def preview_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[s
     return plan
 
 
-def apply_upload_at(url: str, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str):
-    """apply_upload on the store at `url`: what a worker process runs."""
+def apply_upload_at(url: str, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str,
+                    lock_timeout_s: float | None = None):
+    """apply_upload on the store at `url` (with the caller's lock timeout): what a worker process runs."""
     from .store import Store
 
-    return apply_upload(Store(url), uploads, mode, message, editor)
+    store = Store(url, lock_timeout_s=lock_timeout_s)
+    try:
+        return apply_upload(store, uploads, mode, message, editor)
+    finally:
+        store.engine.dispose()
 
 
 def revision_diff(old_files: Mapping[str, bytes], new_files: Mapping[str, bytes]) -> list[TableDiff]:

@@ -131,7 +131,7 @@ with tab_upload:
             if st.button("Apply", type="primary", disabled=not (can_edit and plan.changes_anything and message.strip())):
                 try:
                     rev = run_bounded(apply_upload_at, store().url, uploads, mode, message, editor or "anonymous",
-                                      what="Applying the upload")
+                                      store().lock_timeout_s, what="Applying the upload")
                 except (ChangeRefused, BudgetExceeded) as exc:
                     st.error(md(str(exc)))
                     if getattr(exc, "errors", None):
