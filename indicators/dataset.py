@@ -33,7 +33,10 @@ from .schema import (
     Indicator,
     Measure,
     Observation,
+    SeriesLink,
+    SeriesValue,
     Source,
+    SourceKind,
     columns,
 )
 
@@ -161,9 +164,10 @@ def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[Cs
             errors.append(CsvError(file, 1, name, name, f"column {name!r} appears twice"))
         seen.add(name)
     unknown = [h for h in header if h not in expected]
-    missing = [c for c in expected if c not in header]
+    absent = [c for c in expected if c not in header]
+    missing = [c for c in absent if model.model_fields[c].is_required()]  # an absent optional column is empty
     for name in unknown:
-        close = difflib.get_close_matches(name, missing or expected, n=1)
+        close = difflib.get_close_matches(name, absent or expected, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         errors.append(CsvError(file, 1, name or None, name, f"unknown column {name!r}{hint}"))
     for name in missing:
@@ -289,6 +293,9 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
                                       f"expected {len(header)} cells, found more (an unquoted comma inside a cell?)"))
     keep = filled & ~extra
     frame = frame.loc[keep, header].reset_index(drop=True)
+    for name in columns(model):
+        if name not in frame:
+            frame[name] = ""  # an optional column the header leaves out
     lines = line_of[keep]
     suspects = suspect_rows(model, frame)
     checked: dict[int, CsvRow] = {}
@@ -406,6 +413,14 @@ class Dataset:
     def events(self) -> pd.DataFrame:
         return self.frame("events")
 
+    @property
+    def series(self) -> pd.DataFrame:
+        return self.frame("series")
+
+    @property
+    def links(self) -> pd.DataFrame:
+        return self.frame("links")
+
     def counts(self) -> dict[str, int]:
         return {t: len(self.rows(t)) for t in TABLES}
 
@@ -511,6 +526,73 @@ def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
         for e, line, file in p.located():
             assert isinstance(e, Event)
             dangling(file, line, "source_id", e.source_id, "sources")
+    series_keys: set[tuple[str, str]] = set()
+    if "series" in parsed:
+        errors.extend(_series_errors(parsed["series"], ids, dangling, series_keys))
+    if "links" in parsed:
+        claim_keys: set[tuple[str, str]] = set()
+        for o in ids.get("observations", {}).values():
+            assert isinstance(o, Observation)
+            claim_keys.add((o.indicator_id, o.entity))
+            claim_keys.add(o.base_key()[:2])
+        indicators = ids.get("indicators", {})
+        for link, line, file in parsed["links"].located():
+            assert isinstance(link, SeriesLink)
+            dangling(file, line, "indicator_id", link.indicator_id, "indicators")
+            dangling(file, line, "series_indicator_id", link.series_indicator_id, "indicators")
+            if "observations" in ids and (link.indicator_id, link.entity) not in claim_keys:
+                errors.append(CsvError(file, line, "entity", link.entity,
+                                       f"no observation has indicator_id {link.indicator_id!r} and entity {link.entity!r}"))
+            if "series" in parsed and (link.series_indicator_id, link.series_entity) not in series_keys:
+                errors.append(CsvError(file, line, "series_entity", link.series_entity,
+                                       f"no row of series.csv has indicator_id {link.series_indicator_id!r} "
+                                       f"and entity {link.series_entity!r}"))
+            claim, series = indicators.get(link.indicator_id), indicators.get(link.series_indicator_id)
+            if isinstance(claim, Indicator) and isinstance(series, Indicator) and claim.unit != series.unit:
+                errors.append(CsvError(file, line, "series_indicator_id", link.series_indicator_id,
+                                       f"{link.series_indicator_id} is in {series.unit.value} but {link.indicator_id} "
+                                       f"is in {claim.unit.value}: a link joins figures of one unit"))
+    return errors
+
+
+def _series_errors(p: ParsedTable, ids: Mapping[str, Mapping[str, CsvRow]], dangling, keys: set) -> list[CsvError]:
+    """References, statistics-only sources, one value per key, and the indicator's unit rule."""
+    errors: list[CsvError] = []
+    indicators, sources = ids.get("indicators", {}), ids.get("sources", {})
+    first: dict[tuple[str, str, str, str], int] = {}
+    for v, line, file in p.located():
+        assert isinstance(v, SeriesValue)
+        keys.add((v.indicator_id, v.entity))
+        dangling(file, line, "indicator_id", v.indicator_id, "indicators")
+        dangling(file, line, "source_id", v.source_id, "sources")
+        source = sources.get(v.source_id)
+        if isinstance(source, Source) and source.kind is not SourceKind.statistics:
+            errors.append(CsvError(file, line, "source_id", v.source_id,
+                                   f"source {v.source_id!r} is of kind {source.kind.value}: a series value needs a "
+                                   "source of kind statistics"))
+        key = (v.indicator_id, v.entity, v.period, v.source_id)
+        if key in first:
+            errors.append(CsvError(file, line, "period", v.period,
+                                   f"a second value for {v.indicator_id} / {v.entity} / {v.period} from {v.source_id} "
+                                   f"(first at row {first[key]})"))
+        else:
+            first[key] = line
+        indicator = indicators.get(v.indicator_id)
+        if isinstance(indicator, Indicator):
+            errors.extend(_number_rule_errors(file, line, "value", v.value, indicator))
+    return errors
+
+
+def _number_rule_errors(file: str, line: int, column: str, number: Decimal, indicator: Indicator) -> list[CsvError]:
+    rule = UNIT_RULES[indicator.unit]
+    unit = indicator.unit.value
+    errors = []
+    if rule.minimum is not None and number < rule.minimum:
+        errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot be below {rule.minimum}"))
+    if rule.maximum is not None and number > rule.maximum:
+        errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot exceed {rule.maximum}"))
+    if rule.whole and number != number.to_integral_value():
+        errors.append(CsvError(file, line, column, str(number), f"a {unit} is a whole number"))
     return errors
 
 
@@ -535,12 +617,6 @@ def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, 
         return errors
     for column in ("value", "low", "high"):
         number = getattr(o, column)
-        if number is None:
-            continue
-        if rule.minimum is not None and number < rule.minimum:
-            errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot be below {rule.minimum}"))
-        if rule.maximum is not None and number > rule.maximum:
-            errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot exceed {rule.maximum}"))
-        if rule.whole and number != number.to_integral_value():
-            errors.append(CsvError(file, line, column, str(number), f"a {unit} is a whole number"))
+        if number is not None:
+            errors.extend(_number_rule_errors(file, line, column, number, indicator))
     return errors
