@@ -156,6 +156,8 @@ Period = Annotated[
 Number = Annotated[
     Decimal,
     BeforeValidator(_plain_number),
+    # str(Decimal) would write 0.0000001 as 1E-7, which the reader refuses: always positional.
+    PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json"),
     Field(allow_inf_nan=False, description="a plain number as the text writes it (95, -28, 37.63)"),
 ]
 SeriesId = Annotated[
