@@ -535,14 +535,17 @@ def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
             assert isinstance(o, Observation)
             claim_keys.add((o.indicator_id, o.entity))
             claim_keys.add(o.base_key()[:2])
+        claimed = {indicator for indicator, _ in claim_keys}  # a link may precede its indicator's claims
         indicators = ids.get("indicators", {})
         for link, line, file in parsed["links"].located():
             assert isinstance(link, SeriesLink)
             dangling(file, line, "indicator_id", link.indicator_id, "indicators")
             dangling(file, line, "series_indicator_id", link.series_indicator_id, "indicators")
-            if "observations" in ids and (link.indicator_id, link.entity) not in claim_keys:
+            if link.indicator_id in claimed and (link.indicator_id, link.entity) not in claim_keys:
+                known = sorted({e for i, e in claim_keys if i == link.indicator_id})
                 errors.append(CsvError(file, line, "entity", link.entity,
-                                       f"no observation has indicator_id {link.indicator_id!r} and entity {link.entity!r}"))
+                                       f"no observation of {link.indicator_id} has entity {link.entity!r}; "
+                                       f"its entities: {', '.join(known)}"))
             if "series" in parsed and (link.series_indicator_id, link.series_entity) not in series_keys:
                 errors.append(CsvError(file, line, "series_entity", link.series_entity,
                                        f"no row of series.csv has indicator_id {link.series_indicator_id!r} "
