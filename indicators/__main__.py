@@ -251,6 +251,20 @@ def cmd_series(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import TABLES, describe_columns
+
+    for table, model in TABLES.items():
+        if args.table and table != args.table:
+            continue
+        print(f"## {table}.csv — {(model.__doc__ or '').strip().splitlines()[0]}\n")
+        print("| column | required | description |\n| --- | --- | --- |")
+        for c in describe_columns(model):
+            print(f"| `{c['column']}` | {c['required']} | {c['description']} |")
+        print()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -305,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--format", choices=("csv", "json"), default="csv")
     se.add_argument("--data-dir", "--data", dest="data", type=Path, default=DEFAULT_DATA)
     se.set_defaults(func=cmd_series)
+
+    sc = sub.add_parser("schema", help="print every table's columns and rules, read off the models (Markdown)")
+    sc.add_argument("--table", choices=None, help="only this table (e.g. series)")
+    sc.add_argument("--data", type=Path, default=DEFAULT_DATA, help=argparse.SUPPRESS)
+    sc.set_defaults(func=cmd_schema)
     return parser
 
 

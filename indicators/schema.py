@@ -557,7 +557,7 @@ class SeriesValue(CsvRow):
     value: Number = Field(description="the value as a plain decimal number, exact (no scientific notation)")
     estimate: Flag01 = Field(description="true when the publisher marks the value as an estimate, else false")
     source_id: Slug = Field(description="a source of kind statistics; it names the reporter")
-    note: LongText | None = None
+    note: LongText | None = Field(None, description="how the value was derived, when the indicator does not say")
 
 
 class SeriesLink(CsvRow):

@@ -168,3 +168,10 @@ def test_series_prints_every_reference_value_with_unit_and_reporter():
     assert everything.returncode == 0 and everything.stdout.count("\n") == 48631
     unknown = run("series", "--indicator", "no-such")
     assert unknown.returncode == 2 and "no indicator 'no-such'" in unknown.stderr
+
+
+def test_schema_prints_the_columns_from_the_models():
+    done = run("schema", "--table", "series")
+    assert done.returncode == 0 and done.stdout.startswith("## series.csv")
+    assert "| `period` | yes | a year (2015) or a window of years, first/last inclusive (2011/2015) |" in done.stdout
+    assert "| `retrieved` | no |" in run("schema").stdout
