@@ -559,30 +559,41 @@ def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
 
 
 def _series_errors(p: ParsedTable, ids: Mapping[str, Mapping[str, CsvRow]], dangling, keys: set) -> list[CsvError]:
-    """References, statistics-only sources, one value per key, and the indicator's unit rule."""
+    """References, statistics-only sources, one value per key, and the indicator's unit rule.
+
+    series.csv is large (tens of thousands of rows): what each indicator and source allows is
+    looked up once, and a row costs a few set and Decimal comparisons.
+    """
     errors: list[CsvError] = []
     indicators, sources = ids.get("indicators", {}), ids.get("sources", {})
+    text_sources = {k for k, s in sources.items() if isinstance(s, Source) and s.kind is not SourceKind.statistics}
+    rules = {k: (i, UNIT_RULES[i.unit]) for k, i in indicators.items() if isinstance(i, Indicator)}
     first: dict[tuple[str, str, str, str], int] = {}
     for v, line, file in p.located():
         assert isinstance(v, SeriesValue)
-        keys.add((v.indicator_id, v.entity))
-        dangling(file, line, "indicator_id", v.indicator_id, "indicators")
-        dangling(file, line, "source_id", v.source_id, "sources")
-        source = sources.get(v.source_id)
-        if isinstance(source, Source) and source.kind is not SourceKind.statistics:
-            errors.append(CsvError(file, line, "source_id", v.source_id,
-                                   f"source {v.source_id!r} is of kind {source.kind.value}: a series value needs a "
+        indicator_id, source_id = v.indicator_id, v.source_id
+        keys.add((indicator_id, v.entity))
+        if indicator_id not in indicators:
+            dangling(file, line, "indicator_id", indicator_id, "indicators")
+        if source_id not in sources:
+            dangling(file, line, "source_id", source_id, "sources")
+        elif source_id in text_sources:
+            errors.append(CsvError(file, line, "source_id", source_id,
+                                   f"source {source_id!r} is of kind text: a series value needs a "
                                    "source of kind statistics"))
-        key = (v.indicator_id, v.entity, v.period, v.source_id)
+        key = (indicator_id, v.entity, v.period, source_id)
         if key in first:
             errors.append(CsvError(file, line, "period", v.period,
-                                   f"a second value for {v.indicator_id} / {v.entity} / {v.period} from {v.source_id} "
+                                   f"a second value for {indicator_id} / {v.entity} / {v.period} from {source_id} "
                                    f"(first at row {first[key]})"))
         else:
             first[key] = line
-        indicator = indicators.get(v.indicator_id)
-        if isinstance(indicator, Indicator):
-            errors.extend(_number_rule_errors(file, line, "value", v.value, indicator))
+        if indicator_id in rules:
+            indicator, rule = rules[indicator_id]
+            n = v.value
+            if ((rule.minimum is not None and n < rule.minimum) or (rule.maximum is not None and n > rule.maximum)
+                    or (rule.whole and n != n.to_integral_value())):
+                errors.extend(_number_rule_errors(file, line, "value", n, indicator))
     return errors
 
 
