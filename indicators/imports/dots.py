@@ -105,7 +105,8 @@ def _read_sheet(file: str, ws, flow: str, errors: list[CsvError]) -> Sheet | Non
             break
         text = str(cell).strip()
         if not re.fullmatch(r"[12][0-9]{3}", text) or (years and int(text) <= int(years[-1])):
-            fail(YEAR_ROW, _cell_name(i), cell, f"expected a year after {years[-1]}" if years else "expected a year")
+            fail(YEAR_ROW, _cell_name(i), cell, (f"expected a year after {years[-1]}" if years else "expected a year")
+                 + f" in row 7 (the years run from column C), found {cell!r}")
             return None
         years.append(text)
     if header[1] not in (None, "") or not years:
