@@ -1,4 +1,4 @@
-"""Command line: python -m indicators validate|check|charts|export|brief."""
+"""Command line: python -m indicators validate|check|charts|export|brief|import|series."""
 
 from __future__ import annotations
 
@@ -185,6 +185,85 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_revision(args.data)))
 
 
+# --------------------------------------------------------------------------- official statistics
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .changes import plan_upload
+    from .imports import import_files, merged_files
+
+    files = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            print(f"{name}: no such file", file=sys.stderr)
+            return 2
+        files.append((path.name, path.read_bytes()))
+    if args.kind == "sipri" and len(files) != 1:
+        print("import sipri takes one trade-register CSV", file=sys.stderr)
+        return 2
+    result = import_files(args.kind, files, args.retrieved, args.first_year)
+    if not result.ok:
+        _print_errors(result.errors)
+        print(f"nothing written: {len(result.errors)} error(s)", file=sys.stderr)
+        return 1
+    current = folder_files(args.data)
+    new_files, errors = merged_files(current, result)
+    if not errors:
+        plan = plan_upload(current, [(f"{t}.csv", b) for t, b in new_files.items()], "replace")
+        errors = plan.errors
+    if errors:
+        _print_errors(errors)
+        print(f"nothing written: {len(errors)} error(s)", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(f"note: {note}")
+    for diff in plan.diffs:
+        if not diff.is_empty:
+            path = args.data / f"{diff.table}.csv"
+            path.write_bytes(new_files[diff.table])
+        print(f"{diff.table}.csv: {len(diff.added)} added, {len(diff.changed)} changed, {len(diff.removed)} removed, "
+              f"{diff.unchanged} unchanged")
+    sources = ", ".join(f"{s.source_id} (retrieved {s.retrieved})" for s in result.sources)
+    print(f"imported {len(result.series)} series values from {sources}")
+    return 0
+
+
+def cmd_series(args: argparse.Namespace) -> int:
+    from .reference import COLUMNS, series_table
+
+    result = load_folder(args.data)
+    if not result.ok or result.dataset is None:
+        _print_errors(result.errors)
+        print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
+        return 1
+    if args.indicator and args.indicator not in result.dataset.by_id["indicators"]:
+        print(f"no indicator {args.indicator!r} in indicators.csv", file=sys.stderr)
+        return 2
+    frame = series_table(result.dataset, args.indicator)
+    columns = [c for c in COLUMNS if c != "via_link"]
+    if args.format == "json":
+        print(json.dumps(frame[columns].to_dict("records"), ensure_ascii=False, indent=1))
+    else:
+        out = frame[columns].assign(estimate=frame["estimate"].map({True: "true", False: "false"}))
+        sys.stdout.write(out.to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import TABLES, describe_columns
+
+    for table, model in TABLES.items():
+        if args.table and table != args.table:
+            continue
+        print(f"## {table}.csv — {(model.__doc__ or '').strip().splitlines()[0]}\n")
+        print("| column | required | description |\n| --- | --- | --- |")
+        for c in describe_columns(model):
+            print(f"| `{c['column']}` | {c['required']} | {c['description']} |")
+        print()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -224,6 +303,26 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", type=Path, required=True, help="the zip to write")
     b.add_argument("--data", type=Path, default=DEFAULT_DATA)
     b.set_defaults(func=cmd_brief)
+
+    im = sub.add_parser("import", help="import official statistics into series.csv (plus their indicators and sources)")
+    im.add_argument("kind", choices=("dots", "sipri"), help="dots: IMF DOTS workbooks (.xlsx); sipri: SIPRI's trade register (CSV)")
+    im.add_argument("files", nargs="+", metavar="FILE")
+    im.add_argument("--data-dir", "--data", dest="data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    im.add_argument("--retrieved", help="when the files were downloaded (ISO date); required for dots, "
+                                        "sipri reads it from the file's 'Data generated' line")
+    im.add_argument("--first-year", type=int, help="dots: first year to import (default 1992, see README)")
+    im.set_defaults(func=cmd_import)
+
+    se = sub.add_parser("series", help="print every reference value with its unit and reporter")
+    se.add_argument("--indicator", help="only this indicator's values")
+    se.add_argument("--format", choices=("csv", "json"), default="csv")
+    se.add_argument("--data-dir", "--data", dest="data", type=Path, default=DEFAULT_DATA)
+    se.set_defaults(func=cmd_series)
+
+    sc = sub.add_parser("schema", help="print every table's columns and rules, read off the models (Markdown)")
+    sc.add_argument("--table", choices=None, help="only this table (e.g. series)")
+    sc.add_argument("--data", type=Path, default=DEFAULT_DATA, help=argparse.SUPPRESS)
+    sc.set_defaults(func=cmd_schema)
     return parser
 
 

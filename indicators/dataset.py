@@ -39,8 +39,12 @@ from .schema import (
     Indicator,
     Measure,
     Observation,
+    SeriesLink,
+    SeriesValue,
     Source,
+    SourceKind,
     columns,
+    number_text,
     references,
 )
 
@@ -240,9 +244,10 @@ def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[Cs
             errors.append(CsvError(file, 1, name, name, f"column {name!r} appears twice"))
         seen.add(name)
     unknown = [h for h in header if h not in expected]
-    missing = [c for c in expected if c not in header]
+    absent = [c for c in expected if c not in header]
+    missing = [c for c in absent if model.model_fields[c].is_required()]  # an absent optional column is empty
     for name in unknown[:MAX_HINTS]:
-        close = difflib.get_close_matches(name, missing or expected, n=1)
+        close = difflib.get_close_matches(name, absent or expected, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         errors.append(CsvError(file, 1, name or None, name, f"unknown column {name!r}{hint}"))
     for name in missing:
@@ -343,7 +348,8 @@ MAX_ERRORS = 1_000
 """Errors listed per file; the rest are counted in one last line."""
 
 
-def capped(errors: list[CsvError], limit: int = MAX_ERRORS) -> list[CsvError]:
+def capped(errors: list[CsvError], limit: int | None = None) -> list[CsvError]:
+    limit = MAX_ERRORS if limit is None else limit
     if len(errors) <= limit:
         return errors
     rest = len(errors) - limit
@@ -426,7 +432,7 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
     frame = frame[header] if keep.all() else frame.loc[keep, header].reset_index(drop=True)
     for name in columns(model):
         if name not in frame.columns:
-            frame[name] = ""
+            frame[name] = ""  # an optional column the header leaves out
     lines = line_of[keep]
     suspects = suspect_rows(model, frame)
     checked: dict[int, CsvRow] = {}
@@ -546,6 +552,14 @@ class Dataset:
     def events(self) -> pd.DataFrame:
         return self.frame("events")
 
+    @property
+    def series(self) -> pd.DataFrame:
+        return self.frame("series")
+
+    @property
+    def links(self) -> pd.DataFrame:
+        return self.frame("links")
+
     def counts(self) -> dict[str, int]:
         return {t: len(self.rows(t)) for t in TABLES}
 
@@ -633,6 +647,10 @@ def cross_table_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     _references(parsed, ids, errors)
     if "observations" in parsed and "indicators" in parsed:
         errors.extend(_unit_errors_of(parsed["observations"], parsed["indicators"]))
+    if "series" in parsed:
+        errors.extend(_series_errors(parsed))
+    if "links" in parsed:
+        errors.extend(_link_errors(parsed))
     return errors
 
 
@@ -690,27 +708,10 @@ def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[
         return []
     units = indicators.frame.drop_duplicates("indicator_id").set_index("indicator_id")["unit"].astype(object)
     unit = f["indicator_id"].astype(object).map(units)
-
-    def per_unit(attribute: str, fallback: float) -> np.ndarray:
-        values = {u.value: (float(getattr(r, attribute)) if getattr(r, attribute) is not None else fallback)
-                  for u, r in UNIT_RULES.items()}
-        return unit.map(values).fillna(fallback).to_numpy(dtype=float)
-
-    low, high = per_unit("minimum", -np.inf), per_unit("maximum", np.inf)
-    whole = unit.map({u.value: r.whole for u, r in UNIT_RULES.items()}).fillna(False).to_numpy(dtype=bool)
     incomparable = unit.isin([u.value for u, r in UNIT_RULES.items() if not r.comparable]).to_numpy()
     relative = f["measure"].isin([Measure.change_pct.value, Measure.multiple.value]).to_numpy()
     flag = relative & ((f["base_indicator_id"] != "").to_numpy() | incomparable)
-    for name in ("value", "low", "high"):
-        text = f[name]
-        given = (text != "").to_numpy()
-        if not given.any():
-            continue
-        number = pd.to_numeric(text.where(given), errors="coerce").to_numpy(dtype=float)
-        margin = 1e-6 * np.maximum(1.0, np.abs(number))  # floats decide only far from a bound
-        near = (number < low + margin) | (number > high - margin) | np.isnan(number)
-        near |= whole & text.str.contains(".", regex=False).to_numpy(dtype=bool)
-        flag |= ~relative & given & near
+    flag |= _near_unit_bounds(f, unit, ("value", "low", "high"), relative)
     suspects = np.flatnonzero(flag)
     if not len(suspects):
         return []
@@ -719,6 +720,131 @@ def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[
     errors = []
     for i, o in zip(suspects, built):
         errors.extend(_unit_errors(observations.file_of(int(i)), int(observations.lines[i]), o, index))  # type: ignore[arg-type]
+    return errors
+
+
+def _near_unit_bounds(frame: pd.DataFrame, unit: pd.Series, names: tuple[str, ...], skip: np.ndarray) -> np.ndarray:
+    """Rows whose numbers a float comparison cannot clear against their unit's rule (exact check next)."""
+    def per_unit(attribute: str, fallback: float) -> np.ndarray:
+        values = {u.value: (float(getattr(r, attribute)) if getattr(r, attribute) is not None else fallback)
+                  for u, r in UNIT_RULES.items()}
+        return unit.map(values).fillna(fallback).to_numpy(dtype=float)
+
+    low, high = per_unit("minimum", -np.inf), per_unit("maximum", np.inf)
+    whole = unit.map({u.value: r.whole for u, r in UNIT_RULES.items()}).fillna(False).to_numpy(dtype=bool)
+    flag = np.zeros(len(frame), dtype=bool)
+    for name in names:
+        text = frame[name]
+        given = (text != "").to_numpy()
+        if not given.any():
+            continue
+        number = pd.to_numeric(text.where(given), errors="coerce").to_numpy(dtype=float)
+        margin = 1e-6 * np.maximum(1.0, np.abs(number))  # floats decide only far from a bound
+        near = (number < low + margin) | (number > high - margin) | np.isnan(number)
+        near |= whole & text.str.contains(".", regex=False).to_numpy(dtype=bool)
+        flag |= ~skip & given & near
+    return flag
+
+
+def _source_kinds(parsed: Mapping[str, ParsedTable]) -> pd.Series:
+    sources = parsed.get("sources")
+    if sources is None or sources.frame is None or not len(sources.frame):
+        return pd.Series(dtype=object)
+    frame = sources.frame.drop_duplicates("source_id")
+    kinds = frame["kind"] if "kind" in frame else pd.Series("", index=frame.index)
+    return pd.Series(kinds.replace("", SourceKind.text.value).astype(object).to_numpy(),
+                     index=frame["source_id"].astype(object).to_numpy())
+
+
+def _units(parsed: Mapping[str, ParsedTable]) -> pd.Series:
+    indicators = parsed.get("indicators")
+    if indicators is None or indicators.frame is None:
+        return pd.Series(dtype=object)
+    frame = indicators.frame.drop_duplicates("indicator_id")
+    return pd.Series(frame["unit"].astype(object).to_numpy(), index=frame["indicator_id"].astype(object).to_numpy())
+
+
+def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
+    """Statistics-only sources, one value per key, and the indicator's unit rule; whole columns at a time."""
+    p = parsed["series"]
+    f = p.frame
+    if f is None or not len(f):
+        return []
+    errors: list[CsvError] = []
+    kind = f["source_id"].astype(object).map(_source_kinds(parsed))
+    for i in np.flatnonzero((kind == SourceKind.text.value).to_numpy()):
+        source_id = f["source_id"].iat[i]
+        errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "source_id", source_id,
+                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics"))
+    key = ["indicator_id", "entity", "period", "source_id"]
+    repeated = f.duplicated(key, keep="first").to_numpy()
+    if repeated.any():
+        first = {k: line for k, line, r in zip(zip(*(f[c] for c in key)), p.lines, repeated) if not r}
+        for i in np.flatnonzero(repeated):
+            k = tuple(f[c].iat[i] for c in key)
+            errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "period", k[2],
+                                   f"a second value for {k[0]} / {k[1]} / {k[2]} from {k[3]} (first at row {first.get(k)})"))
+    units = _units(parsed)
+    unit = f["indicator_id"].astype(object).map(units)
+    near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
+    indicators = {r.indicator_id: r for r in parsed["indicators"].rows} if "indicators" in parsed else {}  # type: ignore[attr-defined]
+    for i in np.flatnonzero(near):
+        indicator = indicators.get(f["indicator_id"].iat[i])
+        if isinstance(indicator, Indicator):
+            try:
+                number = Decimal(f["value"].iat[i])
+            except ArithmeticError:
+                continue  # the row check already reported it
+            errors.extend(_number_rule_errors(p.file_of(int(i)), int(p.lines[i]), "value", number, indicator))
+    return errors
+
+
+def _link_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
+    """A link joins a claim's (indicator, entity) and an existing series of the same unit."""
+    links = parsed["links"]
+    errors: list[CsvError] = []
+    claim_keys: set[tuple[str, str]] = set()
+    observations = parsed.get("observations")
+    if observations is not None and observations.frame is not None and len(observations.frame):
+        o = observations.frame
+        claim_keys |= set(zip(o["indicator_id"], o["entity"]))
+        base_indicator = o["base_indicator_id"].where(o["base_indicator_id"] != "", o["indicator_id"])
+        base_entity = o["base_entity"].where(o["base_entity"] != "", o["entity"])
+        claim_keys |= set(zip(base_indicator, base_entity))
+    claimed = {indicator for indicator, _ in claim_keys}  # a link may precede its indicator's claims
+    series = parsed.get("series")
+    series_keys = (set(zip(series.frame["indicator_id"], series.frame["entity"]))
+                   if series is not None and series.frame is not None else None)
+    units = _units(parsed)
+    for link, line, file in links.located():
+        assert isinstance(link, SeriesLink)
+        if link.indicator_id in claimed and (link.indicator_id, link.entity) not in claim_keys:
+            known = sorted({e for i, e in claim_keys if i == link.indicator_id})[:20]
+            errors.append(CsvError(file, line, "entity", link.entity,
+                                   f"no observation of {link.indicator_id} has entity {link.entity!r}; "
+                                   f"its entities: {', '.join(known)}"))
+        if series_keys is not None and (link.series_indicator_id, link.series_entity) not in series_keys:
+            errors.append(CsvError(file, line, "series_entity", link.series_entity,
+                                   f"no row of series.csv has indicator_id {link.series_indicator_id!r} "
+                                   f"and entity {link.series_entity!r}"))
+        claim_unit, series_unit = units.get(link.indicator_id), units.get(link.series_indicator_id)
+        if claim_unit and series_unit and claim_unit != series_unit:
+            errors.append(CsvError(file, line, "series_indicator_id", link.series_indicator_id,
+                                   f"{link.series_indicator_id} is in {series_unit} but {link.indicator_id} "
+                                   f"is in {claim_unit}: a link joins figures of one unit"))
+    return errors
+
+
+def _number_rule_errors(file: str, line: int, column: str, number: Decimal, indicator: Indicator) -> list[CsvError]:
+    rule = UNIT_RULES[indicator.unit]
+    unit = indicator.unit.value
+    errors = []
+    if rule.minimum is not None and number < rule.minimum:
+        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} cannot be below {rule.minimum}"))
+    if rule.maximum is not None and number > rule.maximum:
+        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} cannot exceed {rule.maximum}"))
+    if rule.whole and number != number.to_integral_value():
+        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} is a whole number"))
     return errors
 
 
@@ -743,12 +869,6 @@ def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, 
         return errors
     for column in ("value", "low", "high"):
         number = getattr(o, column)
-        if number is None:
-            continue
-        if rule.minimum is not None and number < rule.minimum:
-            errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot be below {rule.minimum}"))
-        if rule.maximum is not None and number > rule.maximum:
-            errors.append(CsvError(file, line, column, str(number), f"a {unit} cannot exceed {rule.maximum}"))
-        if rule.whole and number != number.to_integral_value():
-            errors.append(CsvError(file, line, column, str(number), f"a {unit} is a whole number"))
+        if number is not None:
+            errors.extend(_number_rule_errors(file, line, column, number, indicator))
     return errors

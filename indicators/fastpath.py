@@ -68,8 +68,8 @@ def _schema_checks(name: str, prop: dict, defs: dict) -> tuple[list[ColumnCheck]
             raise UnmirroredFeature(f"{name}: a reference that is not an enum")
         allowed = set(map(str, enum))
         return [lambda s, allowed=allowed: ~s.isin(allowed)], False
-    if "anyOf" in spec or spec.get("type") == "array":
-        return [], True
+    if "anyOf" in spec or spec.get("type") in ("array", "boolean"):
+        return [], True  # Pydantic's own coercion is lenient: a twin must say what the CSVs accept
     unknown = set(spec) - _SCHEMA_KEYS
     if unknown:
         raise UnmirroredFeature(f"{name}: JSON schema keywords {sorted(unknown)}")
@@ -177,6 +177,8 @@ def row_builder(model: type[CsvRow]) -> Callable[[dict], CsvRow] | None:
             converters[name] = str
         elif base is int:
             converters[name] = int
+        elif base is bool:  # only 'true'/'false' pass the column checks
+            converters[name] = "true".__eq__
         elif base is Decimal:
             converters[name] = Decimal
         elif isinstance(base, type) and issubclass(base, Enum):
@@ -185,8 +187,10 @@ def row_builder(model: type[CsvRow]) -> Callable[[dict], CsvRow] | None:
         else:
             return None
     construct = model.model_construct
+    defaults = {name: info.get_default(call_default_factory=True) for name, info in model.model_fields.items()
+                if not info.is_required()}
 
     def build(record: dict) -> CsvRow:
-        return construct(**{k: (converters[k](v) if v != "" else None) for k, v in record.items()})
+        return construct(**{k: (converters[k](v) if v != "" else defaults.get(k)) for k, v in record.items()})
 
     return build

@@ -18,8 +18,8 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    PlainSerializer,
     Field,
+    PlainSerializer,
     model_validator,
 )
 
@@ -36,9 +36,10 @@ class ColumnRuleError(ValueError):
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PERIOD_PATTERN = r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$"
-MAX_DIGITS = 15
-"""Digits a number may have on each side of the point: beyond any statistic, within exact arithmetic."""
-NUMBER_PATTERN = rf"^-?[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,{MAX_DIGITS}}})?$"  # ASCII digits only
+MAX_DIGITS, MAX_DECIMALS = 15, 20
+"""Digits a number may have before and after the point: beyond any statistic (a workbook's binary
+double, converted exactly, needs up to 20 decimals), within exact arithmetic."""
+NUMBER_PATTERN = rf"^-?[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,{MAX_DECIMALS}}})?$"  # ASCII digits only
 _NUMBER_RE = re.compile(NUMBER_PATTERN)
 _LONG_NUMBER_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
@@ -60,7 +61,7 @@ def _plain_number(value: Any) -> Any:
             if re.fullmatch(r"-?\d+,\d+", text):
                 raise ValueError(f"use a dot for decimals: {text.replace(',', '.')}")
             if _LONG_NUMBER_RE.fullmatch(text):  # linear: cells are at most MAX_CELL_CHARS
-                raise ValueError(f"a number has at most {MAX_DIGITS} digits before and {MAX_DIGITS} after the point")
+                raise ValueError(f"a number has at most {MAX_DIGITS} digits before and {MAX_DECIMALS} after the point")
             raise ValueError(
                 "expected a plain number such as 95, -28 or 37.63 "
                 "(digits, an optional minus and one dot; no units, NaN or infinity)"
@@ -77,6 +78,23 @@ def _real_calendar_period(value: str) -> str:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError as exc:
         raise ValueError(f"{value!r} is not a real calendar date ({exc})") from None
+    return value
+
+
+def _window_in_order(value: str) -> str:
+    if "/" in value:
+        start, end = value.split("/")
+        if start >= end:
+            raise ValueError(f"{value!r}: a window runs from an earlier year to a later one, e.g. 2011/2015")
+    return value
+
+
+def _true_or_false(value: Any) -> Any:
+    """Only the two words the CSVs write, so a file reads back exactly as it was written."""
+    if isinstance(value, str):
+        if value.strip() not in ("true", "false"):
+            raise ValueError("expected true or false")
+        return value.strip() == "true"
     return value
 
 
@@ -117,7 +135,16 @@ def _always(cells):
     return cells == cells
 
 
-FIELD_TWINS.update({_plain_number: _number_twin, _real_calendar_period: _period_twin, _split_ids: _always})
+def _window_twin(cells):
+    return cells.str.contains("/", regex=False) & ~(cells.str[:4] < cells.str[5:])
+
+
+def _true_or_false_twin(cells):
+    return ~cells.isin(["true", "false"])
+
+
+FIELD_TWINS.update({_plain_number: _number_twin, _real_calendar_period: _period_twin, _split_ids: _always,
+                    _window_in_order: _window_twin, _true_or_false: _true_or_false_twin})
 
 
 Slug = Annotated[
@@ -142,6 +169,29 @@ Number = Annotated[
     BeforeValidator(_plain_number),
     PlainSerializer(number_text, return_type=str, when_used="json"),
     Field(allow_inf_nan=False, description="a plain number as the text writes it (95, -28, 37.63)"),
+]
+SeriesId = Annotated[
+    str,
+    Field(
+        pattern=SLUG_PATTERN,
+        min_length=1,
+        max_length=160,
+        description="a lowercase id of letters, digits and single hyphens, at most 160 characters",
+    ),
+]
+SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4})?$"
+SeriesPeriod = Annotated[
+    str,
+    Field(
+        pattern=SERIES_PERIOD_PATTERN,
+        description="a year (2015) or a window of years, first/last inclusive (2011/2015)",
+    ),
+    AfterValidator(_window_in_order),
+]
+Flag01 = Annotated[
+    bool,
+    BeforeValidator(_true_or_false),
+    PlainSerializer(lambda b: "true" if b else "false", return_type=str, when_used="json"),
 ]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -176,6 +226,7 @@ class Unit(StrEnum):
     years = "years"
     pages = "pages"
     rank = "rank"
+    tiv_mn = "tiv_mn"
 
 
 class Category(StrEnum):
@@ -186,6 +237,11 @@ class Category(StrEnum):
     infrastructure = "infrastructure"
     institutions = "institutions"
     other = "other"
+
+
+class SourceKind(StrEnum):
+    text = "text"
+    statistics = "statistics"
 
 
 class ClaimantType(StrEnum):
@@ -235,6 +291,7 @@ UNIT_RULES: dict[Unit, UnitRule] = {
     Unit.years: UnitRule("years"),
     Unit.pages: UnitRule("pages", whole=True),
     Unit.rank: UnitRule("rank (1 = first)", minimum=Decimal(1), whole=True, comparable=False),
+    Unit.tiv_mn: UnitRule("SIPRI TIV, millions (a volume of military capability, not money)"),
 }
 
 # --------------------------------------------------------------------------- rows
@@ -281,29 +338,57 @@ MODEL_TWINS[("CsvRow", "_blank_cells_are_missing")] = lambda frame: frame.index 
 
 
 class Source(CsvRow):
-    """Who claims a figure, and in which ECFR article it is cited."""
+    """Who claims a figure and where the ECFR cites it (kind text), or a body of official statistics."""
 
     table: ClassVar[str] = "sources"
     id_column: ClassVar[str] = "source_id"
 
+    TEXT_ONLY: ClassVar[tuple[str, ...]] = ("claimed_by_type", "article", "article_author", "publication")
+    STATISTICS_ONLY: ClassVar[tuple[str, ...]] = ("dataset", "reporter", "retrieved")
+
     source_id: Slug
+    kind: SourceKind = Field(
+        SourceKind.text,
+        description="text (a figure an article states; the default when empty) or statistics (an official dataset)",
+    )
     claimed_by: ShortText | None = Field(
         None,
         description="the Chinese author, body or medium who claims the figure; empty when the ECFR writer states it",
     )
-    claimed_by_type: ClaimantType = Field(description="analyst, official, media or ecfr")
-    cited_work: ShortText | None = Field(None, description="the cited work's title, when the text names it")
-    article: ShortText = Field(description="the ECFR article's title")
-    article_author: ShortText = Field(description="the ECFR writer of the article")
-    publication: ShortText = Field(description="e.g. China Analysis")
-    publisher: ShortText = Field(description="e.g. ECFR")
-    year: int = Field(ge=1900, le=2100, description="the publication year")
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
-        None, description="an http(s) link to the article"
+    claimed_by_type: ClaimantType | None = Field(
+        None, description="analyst, official, media or ecfr; required for kind text, empty for statistics"
     )
+    cited_work: ShortText | None = Field(None, description="the cited work's title, when the text names it")
+    article: ShortText | None = Field(None, description="the ECFR article's title; required for kind text")
+    article_author: ShortText | None = Field(None, description="the ECFR writer of the article; required for kind text")
+    publication: ShortText | None = Field(None, description="e.g. China Analysis; required for kind text")
+    publisher: ShortText = Field(description="e.g. ECFR, IMF, SIPRI")
+    year: int = Field(ge=1900, le=2100, description="the publication year (for statistics, the release used)")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = Field(
+        None, description="an http(s) link to the article or the dataset"
+    )
+    dataset: ShortText | None = Field(
+        None, description="the statistical dataset, e.g. Direction of Trade Statistics (DOTS); required for statistics"
+    )
+    reporter: ShortText | None = Field(
+        None, description="whose statistics: the reporting country (China, Russia, Vietnam) or body (SIPRI); required for statistics"
+    )
+    definition: LongText | None = Field(None, description="what the statistics measure, and how they are defined")
+    retrieved: Period | None = Field(None, description="when the data were retrieved (ISO 8601 date); required for statistics")
 
     @model_validator(mode="after")
     def _claimant_matches_type(self) -> Source:
+        if self.kind is SourceKind.statistics:
+            for column in self.STATISTICS_ONLY:
+                if getattr(self, column) is None:
+                    raise ColumnRuleError(column, f"{column} is required when kind is statistics")
+            for column in ("claimed_by", "claimed_by_type"):
+                if getattr(self, column) is not None:
+                    raise ColumnRuleError(column, f"{column} must be empty when kind is statistics (the publisher states the figures)")
+            return self
+        for column in self.TEXT_ONLY:
+            if getattr(self, column) is None:
+                raise ColumnRuleError(column, f"{column} is required when kind is text")
         if self.claimed_by_type is ClaimantType.ecfr and self.claimed_by:
             raise ColumnRuleError("claimed_by", "claimed_by must be empty when claimed_by_type is ecfr (the ECFR writer states it)")
         if self.claimed_by_type is not ClaimantType.ecfr and not self.claimed_by:
@@ -312,8 +397,16 @@ class Source(CsvRow):
 
 
 def _claimant_twin(f):
+    statistics = f["kind"] == SourceKind.statistics.value
+    text = ~statistics  # '' is text; an unknown kind is flagged by its own column check
+    flag = statistics & ((f["claimed_by"] != "") | (f["claimed_by_type"] != ""))
+    for column in Source.STATISTICS_ONLY:
+        flag |= statistics & (f[column] == "")
+    for column in Source.TEXT_ONLY:
+        flag |= text & (f[column] == "")
     ecfr = f["claimed_by_type"] == ClaimantType.ecfr.value
-    return (ecfr & (f["claimed_by"] != "")) | (~ecfr & (f["claimed_by"] == ""))
+    flag |= text & ((ecfr & (f["claimed_by"] != "")) | (~ecfr & (f["claimed_by"] == "")))
+    return flag
 
 
 MODEL_TWINS[("Source", "_claimant_matches_type")] = _claimant_twin
@@ -474,8 +567,40 @@ class Event(CsvRow):
 MODEL_TWINS[("Event", "_ends_after_start")] = lambda f: (f["end_date"] != "") & (f["end_date"].str[:4] < f["date"].str[:4])
 
 
+class SeriesValue(CsvRow):
+    """One value of an official statistic (kind statistics source); its unit comes from the indicator."""
+
+    table: ClassVar[str] = "series"
+    id_column: ClassVar[str] = "series_id"
+
+    series_id: SeriesId
+    indicator_id: Slug = refers_to("indicators")
+    entity: ShortText = Field(
+        description="the partner, recipient or region the value is about, named as the claims name it (Russia, Vietnam, World)"
+    )
+    period: SeriesPeriod
+    value: Number = Field(description="the value as a plain decimal number, exact (no scientific notation)")
+    estimate: Flag01 = Field(description="true when the publisher marks the value as an estimate, else false")
+    source_id: Slug = refers_to("sources", description="a source of kind statistics; it names the reporter")
+    note: LongText | None = Field(None, description="how the value was derived, when the indicator does not say")
+
+
+class SeriesLink(CsvRow):
+    """A claim's figure and the reference series that tests it, when their indicator or entity differ."""
+
+    table: ClassVar[str] = "links"
+    id_column: ClassVar[str] = "link_id"
+
+    link_id: Slug
+    indicator_id: Slug = refers_to("indicators", description="the claim's indicator (observations.csv)")
+    entity: ShortText = Field(description="the claim's entity, e.g. China–Russia")
+    series_indicator_id: Slug = refers_to("indicators", description="the reference series' indicator (series.csv)")
+    series_entity: ShortText = Field(description="the reference series' entity, e.g. Russia")
+    note: LongText | None = Field(None, description="why the two measure the same thing, and how they differ")
+
+
 TABLES: dict[str, type[CsvRow]] = {
-    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event)
+    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event, SeriesValue, SeriesLink)
 }
 REQUIRED_TABLES = ("sources", "indicators", "observations")
 

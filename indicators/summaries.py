@@ -14,7 +14,7 @@ import pandas as pd
 from .charts import PAGE_CATEGORIES, chart_specs, who, written
 from .checks import SEVERITY_ORDER, CheckResult
 from .dataset import Dataset
-from .schema import Category, Flag, Measure, Observation, Severity, Source
+from .schema import Category, Flag, Measure, Observation, Severity, Source, SourceKind
 
 from .text import md  # noqa: F401  (pages escape with it)
 
@@ -148,6 +148,8 @@ def all_authors(dataset: Dataset) -> list[str]:
     names = set()
     for s in dataset.rows("sources"):
         assert isinstance(s, Source)
+        if s.kind is not SourceKind.text:
+            continue  # statistics have no article or writer: they are listed with the series
         names.add(s.article_author)
         if s.claimed_by:
             names.add(s.claimed_by)
@@ -167,6 +169,8 @@ def source_table(dataset: Dataset, result: CheckResult) -> pd.DataFrame:
     rows = []
     for s in dataset.rows("sources"):
         assert isinstance(s, Source)
+        if s.kind is not SourceKind.text:
+            continue  # statistics have no article or writer: they are listed with the series
         rows.append({
             "claimed by": s.claimed_by or "(the ECFR writer)", "type": s.claimed_by_type.value,
             "ECFR writer": s.article_author, "article": s.article, "cited work": s.cited_work or "",
@@ -183,6 +187,8 @@ def writers(dataset: Dataset) -> pd.DataFrame:
     articles: dict[str, str] = {}
     for s in dataset.rows("sources"):
         assert isinstance(s, Source)
+        if s.kind is not SourceKind.text:
+            continue  # statistics have no article or writer: they are listed with the series
         articles[s.article_author] = s.article
         if s.claimed_by:
             cited[s.article_author].add(s.claimed_by)

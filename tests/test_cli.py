@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 import subprocess
@@ -86,3 +88,90 @@ def test_check_on_invalid_data_exits_1_with_the_errors(tmp_path):
     (broken / "indicators.csv").write_text("indicator_id,name\n", encoding="utf-8")
     done = run("check", "--data", str(broken))
     assert done.returncode == 1 and "indicators.csv:1:unit: missing column 'unit'" in done.stdout
+
+
+# --------------------------------------------------------------------------- official statistics
+
+REFERENCE = DATA / "reference"
+WORKBOOKS = [str(REFERENCE / "imf-dots" / f"DOTS_{n}.xlsx") for n in (40, 162, 213)]
+REGISTER = str(REFERENCE / "sipri" / "trade-register-2000-2030.csv")
+
+
+def test_importing_the_downloads_into_a_folder_without_series_reproduces_the_committed_files(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("reference", "series.csv", "links.csv"))
+    generated = {"indicators": lambda r: "IMF DOTS" in r["name"] or "SIPRI Arms Transfers" in r["name"],
+                 "sources": lambda r: r["kind"] == "statistics"}
+    for table, is_generated in generated.items():  # as before any import: the claims' rows only
+        rows = list(csv.DictReader(io.StringIO((DATA / f"{table}.csv").read_text(encoding="utf-8"))))
+        kept = [r for r in rows if not is_generated(r)]
+        assert 0 < len(kept) < len(rows)
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+        (folder / f"{table}.csv").write_text(out.getvalue(), encoding="utf-8")
+    done = run("import", "dots", *WORKBOOKS, "--retrieved", "2022-02-02", "--data-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "series.csv: 39260 added, 0 changed, 0 removed, 0 unchanged" in done.stdout
+    assert "note: DOTS_40.xlsx: 'Czechoslovakia' is a former name of Czechia" in done.stdout
+    done = run("import", "sipri", REGISTER, "--data-dir", str(folder))
+    assert done.returncode == 0 and "series.csv: 9370 added, 0 changed, 0 removed, 39260 unchanged" in done.stdout
+    for table in ("series", "indicators", "sources"):
+        assert (folder / f"{table}.csv").read_bytes() == (DATA / f"{table}.csv").read_bytes(), table
+
+
+def test_a_newer_download_replaces_only_its_own_rows(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("reference"))
+    done = run("import", "dots", WORKBOOKS[1], "--retrieved", "2023-03-01", "--data-dir", str(folder))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "series.csv: 0 added, 0 changed, 0 removed, 48630 unchanged" in done.stdout
+    assert "sources.csv: 0 added, 1 changed, 0 removed, 28 unchanged" in done.stdout
+    assert "imf-dots-russia (retrieved 2023-03-01)" in done.stdout
+    assert (folder / "series.csv").read_bytes() == (DATA / "series.csv").read_bytes()
+
+
+def test_a_broken_or_undated_download_writes_nothing(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("reference"))
+    fake = tmp_path / "DOTS_1.xlsx"
+    fake.write_text("partner,2015\nWorld,1\n", encoding="utf-8")
+    done = run("import", "dots", str(fake), "--retrieved", "2022-02-02", "--data-dir", str(folder))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "nothing written" in done.stderr
+    assert done.stdout.startswith("DOTS_1.xlsx:-:-: not an Excel workbook (this looks like a CSV or text file)")
+    done = run("import", "dots", WORKBOOKS[1], "--data-dir", str(folder))
+    assert done.returncode == 1 and "say when the workbook was downloaded" in done.stdout
+    done = run("import", "sipri", WORKBOOKS[1], "--data-dir", str(folder))
+    assert done.returncode == 1 and "not SIPRI's trade register CSV" in done.stdout
+    assert run("import", "sipri", str(tmp_path / "none.csv")).returncode == 2
+    for table in ("series", "indicators", "sources"):
+        assert (folder / f"{table}.csv").read_bytes() == (DATA / f"{table}.csv").read_bytes()
+
+
+def test_series_prints_every_reference_value_with_unit_and_reporter():
+    done = run("series", "--indicator", "china-trade")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert list(rows[0]) == ["indicator_id", "entity", "reporter", "period", "value", "unit", "estimate", "source_id",
+                             "series_id"]
+    assert {"indicator_id": "china-trade", "entity": "Russia", "reporter": "China", "period": "2015",
+            "value": "67.954953564", "unit": "usd_bn", "estimate": "false", "source_id": "imf-dots-china",
+            "series_id": "china-trade-russia-2015"} in rows
+    assert {r["indicator_id"] for r in rows} == {"china-trade"}
+    doc = json.loads(run("series", "--indicator", "russia-arms-importer-rank", "--format", "json").stdout)
+    vietnam = [r for r in doc if r["entity"] == "Vietnam" and r["period"] == "2011/2015"]
+    assert vietnam == [{"indicator_id": "russia-arms-importer-rank", "entity": "Vietnam", "reporter": "SIPRI",
+                        "period": "2011/2015", "value": "2", "unit": "rank", "estimate": False,
+                        "source_id": "sipri-arms-transfers", "series_id": "russia-arms-importer-rank-vietnam-2011-2015"}]
+    everything = run("series")
+    assert everything.returncode == 0 and everything.stdout.count("\n") == 48631
+    unknown = run("series", "--indicator", "no-such")
+    assert unknown.returncode == 2 and "no indicator 'no-such'" in unknown.stderr
+
+
+def test_schema_prints_the_columns_from_the_models():
+    done = run("schema", "--table", "series")
+    assert done.returncode == 0 and done.stdout.startswith("## series.csv")
+    assert "| `period` | yes | a year (2015) or a window of years, first/last inclusive (2011/2015) |" in done.stdout
+    assert "| `retrieved` | no |" in run("schema").stdout

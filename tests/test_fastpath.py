@@ -31,7 +31,7 @@ def corrupted(table: str, seed: int, rate: float = 0.08) -> bytes:
     text = (DATA / f"{table}.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text)))
     header, body = rows[0], rows[1:]
-    body = [list(r) for r in body] * 3
+    body = [list(r) for r in rng.sample(body, min(len(body), 400))] * 3  # series.csv is large: a sample of it
     for r in body:
         for i in range(len(r)):
             if rng.random() < rate:
@@ -44,13 +44,15 @@ def corrupted(table: str, seed: int, rate: float = 0.08) -> bytes:
 def both_paths(table: str, data: bytes):
     fast = dataset.parse_table(f"{table}.csv", data, table)
     slow = dataset.ParsedTable(table, f"{table}.csv")
-    dataset._validate_rows(slow, data, columns(TABLES[table]), TABLES[table], dataset.MAX_ROWS)
+    header = next(csv.reader(io.StringIO(data.decode("utf-8"))))  # a file may leave optional columns out
+    dataset._validate_rows(slow, data, header, TABLES[table], dataset.MAX_ROWS)
     return fast, slow
 
 
 @pytest.mark.parametrize("table", list(TABLES))
 @pytest.mark.parametrize("seed", range(40))
-def test_fast_path_reports_exactly_what_per_row_pydantic_reports(table, seed):
+def test_fast_path_reports_exactly_what_per_row_pydantic_reports(table, seed, monkeypatch):
+    monkeypatch.setattr(dataset, "MAX_ERRORS", 10**6)  # compare every error, not the first thousand
     fast, slow = both_paths(table, corrupted(table, seed))
     assert sorted(map(str, fast.errors)) == sorted(map(str, slow.errors))
     assert fast.lines == slow.lines and fast.records == slow.records

@@ -67,10 +67,10 @@ def test_a_tiny_number_is_written_back_as_written_and_reads_back():
 
 @pytest.mark.parametrize("column,value", [("value", "9" * 4301), ("high", "1" + "0" * 99_000),
                                           ("value", "0." + "0" * 20 + "1")])
-def test_numbers_longer_than_fifteen_digits_are_refused_with_a_reason(column, value):
+def test_numbers_longer_than_their_limit_are_refused_with_a_reason(column, value):
     cells = {"value": "", "qualifier": "range", "low": "1", "high": value} if column == "high" else {"value": value}
     (error,) = errors_of(one("long", **cells))
-    assert error.startswith(f"up.csv:2:{column}:") and "at most 15 digits" in error
+    assert error.startswith(f"up.csv:2:{column}:") and "at most 15 digits before and 20 after" in error
 
 
 def test_a_value_in_exponent_form_is_refused_not_misread():

@@ -1,0 +1,124 @@
+"""Official statistics in, series rows out: IMF DOTS workbooks and SIPRI's trade register.
+
+Everything here is pure (bytes and a file name in, typed rows and errors out); the CLI and
+the Data page decide what to write. `read_upload` recognises the kind of file;
+`merged_files` puts an import into the current tables, replacing only the rows of the
+sources being imported, so a newer download can be dropped in and imported again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ..changes import to_csv
+from ..dataset import CsvError, parse_table
+from ..schema import CsvRow, Indicator, SeriesValue, Source
+from .dots import import_dots
+from .sipri import HEADER_START, import_sipri
+
+Kind = Literal["dots", "sipri"]
+TABLES_WRITTEN = ("series", "indicators", "sources")
+
+
+@dataclass
+class ImportResult:
+    """What one or several downloads produce: rows for series.csv, indicators.csv and sources.csv."""
+
+    series: list[SeriesValue] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    errors: list[CsvError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def tables(self) -> dict[str, list[CsvRow]]:
+        return {"series": list(self.series), "indicators": list(self.indicators), "sources": list(self.sources)}
+
+    def extend(self, other) -> None:
+        self.series += other.series
+        self.indicators += [i for i in other.indicators if i.indicator_id not in {x.indicator_id for x in self.indicators}]
+        self.sources += other.sources
+        self.errors += other.errors
+        self.notes += other.notes
+
+
+def kind_of(file: str, data: bytes) -> Kind | None:
+    """dots for a workbook, sipri for a trade-register CSV, None otherwise."""
+    if data.startswith(b"PK\x03\x04") or file.lower().endswith((".xlsx", ".xlsm")):
+        return "dots"
+    if HEADER_START.encode() in data[:20_000] or b"SIPRI Arms Transfers Database" in data[:20_000]:
+        return "sipri"
+    return None
+
+
+def import_files(kind: Kind, files: Sequence[tuple[str, bytes]], retrieved: str | None = None,
+                 first_year: int | None = None) -> ImportResult:
+    """Import downloads of one kind; two workbooks of one reporter are an error."""
+    result = ImportResult()
+    seen: dict[str, str] = {}
+    for name, data in files:
+        if kind == "dots":
+            one = import_dots(name, data, retrieved, **({"first_year": first_year} if first_year else {}))
+        else:
+            one = import_sipri(name, data, retrieved)
+        for source in one.sources:
+            if source.source_id in seen:
+                one.errors.append(CsvError(name, None, None, None, f"{seen[source.source_id]} already gives "
+                                           f"{source.source_id} ({source.reporter}): import one file per reporter"))
+            seen[source.source_id] = name
+        result.extend(one)
+    return result
+
+
+def read_upload(file: str, data: bytes, retrieved: str | None = None) -> ImportResult:
+    """The rows an uploaded download would produce: an .xlsx is a DOTS workbook, a CSV SIPRI's register.
+
+    A DOTS workbook does not say when it was downloaded: pass `retrieved` (an ISO date; the
+    Data page passes today's). SIPRI's register says when it was generated.
+    """
+    kind = kind_of(file, data)
+    if kind is None:
+        return ImportResult(errors=[CsvError(file, None, None, None,
+                                             "not a reference download: expected an IMF DOTS workbook (.xlsx) or "
+                                             f"SIPRI's trade register (a CSV with a header starting {HEADER_START!r})")])
+    return import_files(kind, [(file, data)], retrieved)
+
+
+def merged_files(current: Mapping[str, bytes], result: ImportResult) -> tuple[dict[str, bytes], list[CsvError]]:
+    """The new series.csv, indicators.csv and sources.csv: the imported sources' rows replaced.
+
+    Series rows of other sources stay as they are; a generated indicator whose id exists is
+    kept as written (the claims' indicators, e.g. russia-trade-share, are shared); a source
+    row with the same id is replaced.
+    """
+    errors: list[CsvError] = []
+    tables: dict[str, list[CsvRow]] = {}
+    for table in TABLES_WRITTEN:
+        name = f"{table}.csv"
+        if name in current or table in current:
+            parsed = parse_table(name, current.get(table, current.get(name, b"")), table)
+            errors.extend(parsed.errors)
+            tables[table] = list(parsed.rows)
+        else:
+            tables[table] = []
+    if errors:
+        return {}, errors
+    imported = {s.source_id for s in result.sources}
+    series = [r for r in tables["series"] if r.source_id not in imported] + list(result.series)
+    known = {i.indicator_id: i for i in tables["indicators"]}
+    for i in result.indicators:
+        if i.indicator_id in known and known[i.indicator_id].unit != i.unit:
+            errors.append(CsvError("indicators.csv", None, "unit", known[i.indicator_id].unit.value,
+                                   f"indicator {i.indicator_id} exists in {known[i.indicator_id].unit.value}; the "
+                                   f"import needs it in {i.unit.value}"))
+    indicators = list(tables["indicators"]) + [i for i in result.indicators if i.indicator_id not in known]
+    new_sources = {s.source_id: s for s in result.sources}
+    sources = [new_sources.pop(s.source_id, s) for s in tables["sources"]] + list(new_sources.values())
+    out = {"series": to_csv("series", series), "indicators": to_csv("indicators", indicators),
+           "sources": to_csv("sources", sources)}
+    return out, errors
