@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .dataset import Dataset
+from .verdicts import ReferenceChecks
 from .intervals import (
     APPROX_TOLERANCE,
     INF,
@@ -137,6 +138,7 @@ class _Engine:
         self._relative()
         self._targets()
         self._editorial()
+        self.result.flags.extend(ReferenceChecks(self.ds, self, self.interval).flags())
         self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
         return self.result
 

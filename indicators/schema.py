@@ -626,8 +626,10 @@ def describe_columns(model: type[CsvRow]) -> list[dict[str, str]]:
 # --------------------------------------------------------------------------- engine output
 
 FlagKind = Literal[
-    "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated"
+    "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated",
+    "reference_check",
 ]
+Verdict = Literal["consistent", "inconsistent", "mixed"]
 
 
 class Flag(BaseModel):
@@ -643,3 +645,6 @@ class Flag(BaseModel):
     obs_ids: tuple[str, ...]
     source_ids: tuple[str, ...]
     numbers: dict[str, Any] = Field(default_factory=dict)
+    verdict: Verdict | None = Field(
+        None, description="reference_check only: consistent (every reporter's statistics fit the claim), "
+                          "inconsistent (none does) or mixed (some do)")

@@ -27,10 +27,16 @@ class Headline:
     sources: list[str]
     conflict: bool
     flag_titles: list[str] = field(default_factory=list)
+    verdicts: list[str | None] = field(default_factory=list)  # per value: its verdict against official statistics
 
     @property
     def value(self) -> str:
         return " · ".join(self.values)
+
+    @property
+    def verdict_line(self) -> str:
+        """'$69bn: mixed · $64bn: mixed', or '' when no official series tests these figures."""
+        return " · ".join(f"{v}: {d}" for v, d in zip(self.values, self.verdicts) if d)
 
 
 def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Headline]:
@@ -55,10 +61,12 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
         indicator = dataset.indicator(indicator_id)
         label = f"{indicator.name} ({latest})" if entity in indicator.name else f"{indicator.name}: {entity} ({latest})"
         flags = [f for o in chosen for f in result.for_obs(o.obs_id) if f.severity is Severity.conflict]
+        verdicts = [next((f.verdict for f in result.for_obs(o.obs_id) if f.kind == "reference_check"), None)
+                    for o in chosen]
         out.append(Headline(
             indicator_id, label, [written(o, indicator.unit, with_unit=True) for o in chosen],
             [who(dataset.by_id["sources"].get(o.source_id)) for o in chosen],  # type: ignore[arg-type]
-            bool(flags), sorted({f.title for f in flags}),
+            bool(flags), sorted({f.title for f in flags}), verdicts,
         ))
     return out
 
@@ -131,9 +139,19 @@ def flag_authors(dataset: Dataset, flag: Flag) -> set[str]:
     return names
 
 
-def filter_flags(dataset: Dataset, flags: list[Flag], kinds=None, severities=None, authors=None) -> list[Flag]:
+VERDICTS = {
+    "consistent": "consistent (every reporter's statistics fit)",
+    "inconsistent": "inconsistent (no reporter's statistics fit)",
+    "mixed": "mixed (some reporters' statistics fit, others do not)",
+}
+
+
+def filter_flags(dataset: Dataset, flags: list[Flag], kinds=None, severities=None, authors=None,
+                 verdicts=None) -> list[Flag]:
     out = []
     for f in flags:
+        if verdicts and f.verdict not in verdicts:
+            continue
         if kinds and f.kind not in kinds:
             continue
         if severities and f.severity.value not in severities:

@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from indicators.summaries import all_authors, charts_of_flag, filter_flags, flag_sides, md
+from indicators.summaries import VERDICTS, all_authors, charts_of_flag, filter_flags, flag_sides, md
 from pages._shell import app_state
 
 PAGES = {"trade": "pages/trade.py", "security": "pages/security.py", "military": "pages/military.py",
@@ -14,20 +14,23 @@ ICONS = {"conflict": ":red[:material/error:]", "warning": ":orange[:material/war
 state = app_state()
 st.title("Inconsistencies")
 st.caption("Where authors disagree, where a stated change does not match the stated levels, what the figures imply, "
-           "targets against outcomes, and editorial notes. Intervals: the values each figure allows as written.")
+           "targets against outcomes, each claim against the official statistics (IMF DOTS, SIPRI), and editorial notes. Intervals: the values each figure allows as written.")
 
 flags = state.result.flags
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 kinds = c1.multiselect("Kind", sorted({f.kind for f in flags}))
 severities = c2.multiselect("Severity", ["conflict", "warning", "info"], default=["conflict", "warning"])
 authors = c3.multiselect("Author", all_authors(state.dataset))
-shown = filter_flags(state.dataset, flags, kinds, severities, authors)
+verdicts = c4.multiselect("Verdict against official statistics", list(VERDICTS),
+                          help="reference_check flags: does the claim match IMF DOTS / SIPRI?")
+shown = filter_flags(state.dataset, flags, kinds, severities, authors, verdicts)
 st.write(f"{len(shown)} of {len(flags)} flags")
 
 for flag in shown:
     with st.container(border=True, key=f"flag-{flag.id}"):
         st.markdown(f"{ICONS[flag.severity.value]} **{md(flag.title)}**")
-        st.caption(f"{flag.severity.value} · {flag.kind} · id {flag.id}")
+        st.caption(f"{flag.severity.value} · {flag.kind} · id {flag.id}"
+                   + (f" · verdict: {VERDICTS[flag.verdict]}" if flag.verdict else ""))
         st.markdown(md(flag.explanation))
         sides = flag_sides(state.dataset, flag)
         if sides:

@@ -9,8 +9,8 @@ state = app_state()
 st.title("China and Russia: Gaming the West — the figures")
 st.markdown(
     "Every figure cited in ECFR's *China Analysis* (2016) on the China–Russia relationship, "
-    "with who claims it, where, and the exact sentence; checked for disagreements between authors "
-    "and for arithmetic that does not add up."
+    "with who claims it, where, and the exact sentence; checked for disagreements between authors, "
+    "for arithmetic that does not add up, and against the official statistics (IMF DOTS trade, SIPRI arms transfers)."
 )
 
 st.subheader("Headline figures")
@@ -26,6 +26,8 @@ for start in range(0, len(cards), 4):
                     st.caption(md(title))
             else:
                 st.caption(md(" · ".join(card.sources)))
+            if card.verdict_line:
+                st.caption(":material/fact_check: Official statistics: " + md(card.verdict_line))
 
 counts = flag_counts(state.result)
 st.subheader("Most serious flags")

@@ -151,7 +151,9 @@ def test_severity_filter_and_json_shape(tmp_path):
     assert {f.severity for f in filter_by_severity(flags, "conflict")} == {"conflict"}
     assert len(filter_by_severity(flags, "info")) == len(flags)
     doc = json.loads(json.dumps([f.model_dump(mode="json") for f in flags]))
-    assert set(doc[0]) == {"id", "kind", "severity", "title", "explanation", "obs_ids", "source_ids", "numbers"}
+    assert set(doc[0]) == {"id", "kind", "severity", "title", "explanation", "obs_ids", "source_ids", "numbers",
+                           "verdict"}
+    assert all(f["verdict"] is None for f in doc)  # only reference checks carry one
 
 
 def test_engine_knows_no_indicator_names(tmp_path):

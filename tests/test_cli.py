@@ -79,7 +79,8 @@ def test_check_text_and_json():
     assert text.returncode == 0 and "== CONFLICT" in text.stdout and "[value_conflict]" in text.stdout
     doc = json.loads(run("check", "--format", "json", "--severity", "conflict").stdout)
     assert doc and {f["severity"] for f in doc} == {"conflict"}
-    assert set(doc[0]) == {"id", "kind", "severity", "title", "explanation", "obs_ids", "source_ids", "numbers"}
+    assert set(doc[0]) == {"id", "kind", "severity", "title", "explanation", "obs_ids", "source_ids", "numbers",
+                           "verdict"}
 
 
 def test_check_on_invalid_data_exits_1_with_the_errors(tmp_path):
