@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -30,9 +31,12 @@ from .schema import (
     Qualifier,
     Severity,
     Source,
+    SourceKind,
     Unit,
     number_text,
 )
+from .imports.common import region_of_subregion
+from .verdicts import SeriesIndex, periods_for
 
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"
@@ -73,10 +77,16 @@ class ChartSpec:
     title: str
     indicator_id: str
     category: str
+    kind: str = "claims"  # claims (the figures with the official series under them) | ranking
+
+
+RANKING_SUFFIX = "-ranking"
+RANKED_UNITS = (Unit.rank, Unit.percent)
 
 
 def chart_specs(dataset: Dataset, categories: Iterable[Category | str] | None = None) -> list[ChartSpec]:
-    """Every indicator that has figures gets a chart, in the indicators file's order."""
+    """Every indicator that has figures gets a chart, in the indicators file's order; a rank or
+    share that official series test gets a second chart, the ranking they compute."""
     wanted = {Category(c) for c in categories} if categories is not None else None
     with_data = {o.indicator_id for o in dataset.rows("observations")}
     specs = []
@@ -84,6 +94,10 @@ def chart_specs(dataset: Dataset, categories: Iterable[Category | str] | None = 
         assert isinstance(ind, Indicator)
         if ind.indicator_id in with_data and (wanted is None or ind.category in wanted):
             specs.append(ChartSpec(ind.indicator_id, ind.name, ind.indicator_id, ind.category.value))
+            if ind.unit in RANKED_UNITS and ranking_views(dataset, ind.indicator_id):
+                specs.append(ChartSpec(ind.indicator_id + RANKING_SUFFIX,
+                                       f"{ind.name}: the ranking in the official statistics",
+                                       ind.indicator_id, ind.category.value, "ranking"))
     return specs
 
 
@@ -99,13 +113,21 @@ def find_spec(dataset: Dataset, chart_id: str) -> ChartSpec:
 def who(source: Source | None) -> str:
     if source is None:
         return "unknown source"
+    if source.kind is SourceKind.statistics:
+        return f"{source.reporter} ({source.dataset})" if source.reporter != source.dataset else str(source.dataset)
     if source.claimed_by:
         return f"{source.claimed_by} (cited by {source.article_author})"
     return source.article_author
 
 
 def citation(source: Source) -> str:
-    """The footnote line of DESIGN.md: 'Liu Changmin, cited by Michal Makocki, “…”, China Analysis, ECFR (2016).'"""
+    """The footnote line of DESIGN.md: 'Liu Changmin, cited by Michal Makocki, “…”, China Analysis, ECFR (2016).'
+
+    A statistical source: 'IMF, Direction of Trade Statistics (DOTS), reporter China, retrieved 2022-02-02.'"""
+    if source.kind is SourceKind.statistics:
+        url = f" {source.url}" if source.url else ""
+        return (f"{source.publisher}, {source.dataset}, as {source.reporter} reports it" if source.reporter != "SIPRI"
+                else f"{source.publisher}, {source.dataset}") + f", retrieved {source.retrieved}.{url}"
     lead = f"{source.claimed_by}, cited by {source.article_author}" if source.claimed_by else source.article_author
     work = f", {source.cited_work}" if source.cited_work and not source.claimed_by else ""
     return f"{lead}{work}, “{source.article}”, {source.publication}, {source.publisher} ({source.year})."
@@ -200,9 +222,68 @@ def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd
             "interval": format_interval(imp.interval), "quote": "", "article": "", "note": imp.explanation,
             "flags": "", "in_conflict": False,
         })
+    rows += _reference_rows(dataset, indicator_id, levels, relative_only)
     frame = pd.DataFrame(rows, columns=POINT_COLUMNS)
     frame["x"] = _x_values(frame).map(esc)  # category names become tick labels: made inert like any label
     return frame.sort_values(["x", "kind", "who"], kind="stable").reset_index(drop=True)
+
+
+def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_only: bool) -> list[dict]:
+    """The official series under a chart's claims: each reporter's annual values over their whole
+    span (one entity), or at the claims' periods (several entities side by side)."""
+    if relative_only or not claims:
+        return []
+    index = series_index(dataset)
+    unit = dataset.indicator(indicator_id).unit
+    entities = sorted({o.entity for o in claims})
+    claim_periods = {o.period[:4] for o in claims}
+    sources = dataset.by_id["sources"]
+    rows = []
+    for entity in entities:
+        for reporter, readings in sorted(index.for_claim((indicator_id, entity)).items()):
+            for period, reading in sorted(readings.items()):
+                if "/" in period or (len(entities) > 1 and period not in claim_periods):
+                    continue
+                src = sources.get(reading.source_id)
+                value = float(reading.value)
+                rows.append({
+                    "kind": "reference", "obs_id": reading.series + "/" + period, "source_id": reading.source_id,
+                    "who": f"{reporter}’s statistics" + (f" ({src.dataset})" if isinstance(src, Source) else ""),
+                    "entity": entity, "period": period, "y": value, "lo": value, "hi": value,
+                    "lo_open": False, "hi_open": False, "qualifier": "reference", "measure": "level",
+                    "label": reference_label(reading.value, unit) + (" (estimate)" if reading.estimate else ""),
+                    "interval": number_text(reading.value), "quote": "",
+                    "article": citation(src) if isinstance(src, Source) else "",
+                    "note": f"series {reading.series}" + ("; an IMF estimate" if reading.estimate else ""),
+                    "flags": "", "in_conflict": False,
+                })
+    return rows
+
+
+def reference_label(value, unit: Unit | None) -> str:
+    """An official value as a chart labels it: '$67.95bn', '42.7%', '16th', '1,234 TIV'."""
+    x = float(value)
+    if unit is Unit.usd_bn:
+        return f"${x:,.2f}bn"
+    if unit is Unit.percent:
+        return f"{x:.1f}%"
+    if unit is Unit.rank:
+        n = round(x)
+        return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
+_INDEX_CACHE: dict[int, tuple[Dataset, SeriesIndex]] = {}
+
+
+def series_index(dataset: Dataset) -> SeriesIndex:
+    """One index of the series per dataset (charts of one revision share it)."""
+    key = id(dataset)
+    cached = _INDEX_CACHE.get(key)
+    if cached is None or cached[0] is not dataset:
+        _INDEX_CACHE.clear() if len(_INDEX_CACHE) > 8 else None
+        cached = _INDEX_CACHE[key] = (dataset, SeriesIndex(dataset))
+    return cached[1]
 
 
 def _x_values(frame: pd.DataFrame) -> pd.Series:
@@ -219,17 +300,27 @@ def _x_values(frame: pd.DataFrame) -> pd.Series:
 # --------------------------------------------------------------------------- the figure
 
 def build_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Figure:
+    """Any chart by id: an indicator's claims over their official series, or a ranking."""
+    spec = find_spec(dataset, chart_id)
+    return ranking_figure(dataset, result, chart_id) if spec.kind == "ranking" else claims_figure(dataset, result, chart_id)
+
+
+def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Figure:
     spec = find_spec(dataset, chart_id)
     indicator = dataset.indicator(spec.indicator_id)
     points = chart_points(dataset, result, spec.indicator_id)
     fig = go.Figure()
-    stated = points[points["kind"] != "implied"]
+    references = points[points["kind"] == "reference"]
+    for i, (who_, group) in enumerate(references.groupby("who", sort=True)):
+        _add_reference(fig, group, esc(who_), REFERENCE_COLOURS[i % len(REFERENCE_COLOURS)],
+                       REFERENCE_DASHES[i % len(REFERENCE_DASHES)])
+    stated = points[~points["kind"].isin(["implied", "reference"])]
     for i, (who_, group) in enumerate(stated.groupby("who", sort=True)):
         _add_points(fig, group, esc(who_), COLOURS[i % len(COLOURS)], SYMBOLS[i % len(SYMBOLS)])
     implied = points[points["kind"] == "implied"]
     if not implied.empty:
         _add_points(fig, implied, "Implied by a stated change or multiple", IMPLIED_COLOUR, "circle-open")
-    for row in points.itertuples():
+    for row in points[points["kind"] != "reference"].itertuples():
         if not (math.isfinite(row.lo) and math.isfinite(row.hi)):
             up = not math.isfinite(row.hi)
             fig.add_annotation(x=row.x, y=row.y, ax=0, ay=-38 if up else 38, axref="pixel", ayref="pixel",
@@ -241,6 +332,20 @@ def build_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fig
     notes = footnote_lines(dataset, sources)
     _layout(fig, spec.title, indicator, y_title, notes, points)
     return fig
+
+
+REFERENCE_COLOURS = ["#555555", "#999999", "#333333"]
+REFERENCE_DASHES = ["solid", "dash", "dot"]
+
+
+def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, dash: str) -> None:
+    """One reporter's official series: a line named in the legend (greyscale-safe dashes), under the claims."""
+    ordered = group.sort_values("x", kind="stable")
+    fig.add_trace(go.Scatter(
+        x=ordered["x"], y=ordered["y"], name=name, mode="lines+markers",
+        line=dict(color=colour, width=2, dash=dash), marker=dict(size=5, color=colour),
+        hovertext=[_hover(r) for r in ordered.itertuples()], hoverinfo="text", cliponaxis=False,
+    ))
 
 
 def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str) -> None:
@@ -270,6 +375,9 @@ def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, sym
 def _hover(r) -> str:
     lines = [f"<b>{esc(r.who)}</b>", f"{esc(r.label)} — {esc(r.entity)}, {esc(r.period)}",
              f"allows {esc(r.interval)}"]
+    if r.kind == "reference":
+        lines[1] = f"{esc(r.label)} — {esc(r.entity)}, {esc(r.period)}"
+        lines[2] = esc(r.note)
     if r.quote:
         wrapped = textwrap.wrap(f"“{r.quote}”", 70)
         lines += [esc(w) for w in wrapped[:6]]
@@ -365,3 +473,141 @@ def timeline_figure(dataset: Dataset, since: int | None = None) -> go.Figure:
                        xanchor="left", yanchor="bottom", align="left", showarrow=False,
                        font=dict(size=10, color="#444444"))
     return fig
+
+
+# --------------------------------------------------------------------------- rankings in the official series
+
+RANKING_TOP = 15
+
+
+@dataclass(frozen=True)
+class RankingView:
+    """One cross-section a rank or share claim is judged against: a reporter's series in one period."""
+
+    claim: Observation
+    reporter: str
+    source_id: str
+    indicator_id: str  # the series' indicator (e.g. china-trade-partner-rank)
+    entity: str  # the claim's entity as the series names it (e.g. Russia, European Union)
+    period: str  # the year, or SIPRI's five-year window
+
+
+def ranking_views(dataset: Dataset, indicator_id: str) -> list[RankingView]:
+    index = series_index(dataset)
+    views: dict[tuple, RankingView] = {}
+    for o in dataset.rows("observations"):
+        assert isinstance(o, Observation)
+        if o.indicator_id != indicator_id or o.measure is not Measure.level:
+            continue
+        seen_reporters: set[str] = set()
+        for key in [(indicator_id, o.entity), *index.links.get((indicator_id, o.entity), [])]:
+            for reporter, readings in sorted(index.values.get(key, {}).items()):
+                period, _ = periods_for(readings, o.period)
+                if period is None or reporter in seen_reporters:
+                    continue
+                seen_reporters.add(reporter)
+                source_id = readings[period].source_id
+                views.setdefault((key[0], reporter, period), RankingView(o, reporter, source_id, key[0], key[1], period))
+    return list(views.values())
+
+
+RANKING_COLUMNS = ["view", "reporter", "period", "rank", "entity", "value", "label", "highlight", "source_id",
+                   "claim", "who"]
+
+
+def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd.DataFrame:
+    """Per view, the entities around the claim's: the top 15 by the series (and the claim's own
+    entity if it is further down), ranks and the values they rank (the indicator's basis)."""
+    rows = []
+    by_key: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)  # (indicator, source, period) -> entity -> value
+    for v in dataset.rows("series"):
+        by_key[(v.indicator_id, v.source_id, v.period)][v.entity] = float(v.value)  # type: ignore[attr-defined]
+    sources = dataset.by_id["sources"]
+    for n, view in enumerate(ranking_views(dataset, indicator_id)):
+        indicator = dataset.indicator(view.indicator_id)
+        basis = indicator.basis
+        own = by_key.get((view.indicator_id, view.source_id, view.period), {})
+        values = by_key.get((basis, view.source_id, view.period), {}) if basis else {}
+        if indicator.unit is Unit.rank:
+            ordered = sorted(own.items(), key=lambda kv: (kv[1], kv[0]))
+            ranked = [(e, int(r), values.get(e, float("nan"))) for e, r in ordered]
+        else:
+            ranks = {e: r for (i, s, p), entity_ranks in by_key.items() for e, r in entity_ranks.items()
+                     if s == view.source_id and p == view.period and i != view.indicator_id
+                     and dataset.indicator(i).unit is Unit.rank and dataset.indicator(i).basis == basis}
+            regions = set(region_of_subregion().values())
+            if view.entity in regions:  # a region's share beside the other regions (a declared classification)
+                same_kind = [(e, x) for e, x in own.items() if e in regions]
+            else:  # a country beside countries, a group (EU, …) beside groups
+                same_kind = [(e, x) for e, x in own.items() if e != "World" and ((e in ranks) == (view.entity in ranks))]
+            ordered = sorted(same_kind, key=lambda kv: (-kv[1], kv[0]))
+            ranked = [(e, i + 1, x) for i, (e, x) in enumerate(ordered)]
+        shown = ranked[:RANKING_TOP] + [r for r in ranked[RANKING_TOP:] if r[0] == view.entity]
+        src = sources.get(view.source_id)
+        for entity, rank, value in shown:
+            amount = (reference_label(value, dataset.indicator(basis).unit) if basis and indicator.unit is Unit.rank
+                      and value == value else reference_label(value, indicator.unit) if value == value else "")
+            rows.append({
+                "view": n, "reporter": view.reporter, "period": view.period, "rank": rank, "entity": entity,
+                "value": value, "label": f"{reference_label(rank, Unit.rank)} · {amount}" if amount else
+                reference_label(rank, Unit.rank), "highlight": entity == view.entity, "source_id": view.source_id,
+                "claim": written(view.claim, dataset.indicator(indicator_id).unit, with_unit=True),
+                "who": who(src) if isinstance(src, Source) else view.reporter,
+            })
+    return pd.DataFrame(rows, columns=RANKING_COLUMNS)
+
+
+def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Figure:
+    """Horizontal bars per reporter: the ranking the official series compute, the claim's entity highlighted."""
+    from plotly.subplots import make_subplots
+
+    spec = find_spec(dataset, chart_id)
+    indicator = dataset.indicator(spec.indicator_id)
+    points = ranking_points(dataset, result, spec.indicator_id)
+    views = sorted(points["view"].unique()) if not points.empty else []
+    titles = [esc(f"{g['who'].iat[0]}, {g['period'].iat[0]}") for _, g in points.groupby("view", sort=True)]
+    fig = make_subplots(rows=1, cols=max(1, len(views)), subplot_titles=titles or None, horizontal_spacing=0.18)
+    for col, view in enumerate(views, start=1):
+        g = points[points["view"] == view].iloc[::-1]  # first rank at the top
+        has_value = g["value"].notna().all()
+        fig.add_trace(go.Bar(
+            x=g["value"] if has_value else [1] * len(g), y=[esc(f"{e}") for e in g["entity"]], orientation="h",
+            marker=dict(color=[COLOURS[1] if h else "#9a9a9a" for h in g["highlight"]],
+                        line=dict(color=["#000000" if h else "#9a9a9a" for h in g["highlight"]], width=1.5)),
+            text=[esc(t) for t in g["label"]], textposition="outside", cliponaxis=False, showlegend=False,
+            hovertext=[esc(f"{e}: {t} ({w}, {p})") for e, t, w, p in zip(g["entity"], g["label"], g["who"], g["period"])],
+            hoverinfo="text",
+        ), row=1, col=col)
+        fig.update_xaxes(showticklabels=bool(has_value), row=1, col=col)
+    claims = "; ".join(sorted({f"{c} ({w})" for c, w in zip(points["claim"], _claimants(dataset, spec.indicator_id))}))
+    notes = footnote_lines(dataset, set(points["source_id"]))
+    notes.append(f"Highlighted: the entity the claim is about. The claim: {claims}. "
+                 f"Top {RANKING_TOP} shown, and the claim's entity wherever it ranks; bars show what is ranked.")
+    footer = [w for line in notes for w in textwrap.wrap(esc(line), 125)]
+    bottom = 60 + 17 * len(footer)
+    rows = max((len(points[points["view"] == v]) for v in views), default=1)
+    fig.update_layout(
+        template=TEMPLATE, font=dict(family=FONT, size=14, color="#222222"),
+        title=dict(text=f"<b>{esc(spec.title)}</b><br><span style='font-size:13px'>"
+                        f"{esc('The claim: ' + claims)}</span>",
+                   x=0.01, xanchor="left", y=0.97, yanchor="top", font=dict(size=20)),
+        height=220 + 24 * rows + 17 * len(footer), margin=dict(l=150, r=90, t=130, b=bottom), bargap=0.25,
+    )
+    fig.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
+                       xanchor="left", yanchor="bottom", align="left", showarrow=False,
+                       font=dict(size=12, color="#333333"))
+    return fig
+
+
+def _claimants(dataset: Dataset, indicator_id: str) -> list[str]:
+    sources = dataset.by_id["sources"]
+    out = []
+    for view in ranking_views(dataset, indicator_id):
+        src = sources.get(view.claim.source_id)
+        out.append((src.claimed_by or src.article_author) if isinstance(src, Source) else view.claim.source_id)
+    return out
+
+
+def points_for(dataset: Dataset, result: CheckResult, spec: ChartSpec) -> pd.DataFrame:
+    return ranking_points(dataset, result, spec.indicator_id) if spec.kind == "ranking" else \
+        chart_points(dataset, result, spec.indicator_id)

@@ -30,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .checks import CheckResult, run_checks
-from .charts import build_figure, chart_points, citation, find_spec
+from .charts import build_figure, citation, find_spec, points_for
 from .dataset import Dataset
 from .text import md_readable
 from .schema import Severity, Source
@@ -167,6 +167,17 @@ def _chart_flags(dataset: Dataset, result: CheckResult, indicator_id: str) -> li
     return sorted(flags, key=lambda f: order[f.severity])
 
 
+def _source_row(src: Source) -> dict:
+    """A source as the Sources sheet lists it: a text's claimant and article, or a dataset's reporter."""
+    return {
+        "source_id": src.source_id, "claimed_by": src.claimed_by or "",
+        "claimed_by_type": src.claimed_by_type.value if src.claimed_by_type else "", "cited_work": src.cited_work or "",
+        "article": src.article or src.dataset or "", "article_author": src.article_author or src.reporter or "",
+        "publication": src.publication or "", "publisher": src.publisher, "year": src.year,
+        "url": src.url or "", "citation": citation(src),
+    }
+
+
 def _chart_source_ids(points: pd.DataFrame) -> list[str]:
     return sorted({s for ids in points["source_id"] for s in str(ids).split(";") if s})
 
@@ -179,7 +190,9 @@ def _finite(x: Any) -> float | None:
 def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[str, pd.DataFrame]:
     """The chart's figures, the full citations of its sources, and the flags on its figures."""
     spec = find_spec(dataset, chart_id)
-    points = chart_points(dataset, result, spec.indicator_id)
+    points = points_for(dataset, result, spec)
+    if spec.kind == "ranking":
+        return _ranking_sheets(dataset, result, spec, points)
     data = pd.DataFrame({
         "kind": points["kind"], "entity": points["entity"], "period": points["period"],
         "figure": points["label"], "allows": points["interval"],
@@ -191,13 +204,7 @@ def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[s
     for sid in _chart_source_ids(points):
         src = dataset.by_id["sources"].get(sid)
         if isinstance(src, Source):
-            rows.append({
-                "source_id": src.source_id, "claimed_by": src.claimed_by or "",
-                "claimed_by_type": src.claimed_by_type.value, "cited_work": src.cited_work or "",
-                "article": src.article, "article_author": src.article_author,
-                "publication": src.publication, "publisher": src.publisher, "year": src.year,
-                "url": src.url or "", "citation": citation(src),
-            })
+            rows.append(_source_row(src))
     sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     flags = pd.DataFrame(
         [{"id": f.id, "kind": f.kind, "severity": f.severity.value, "title": f.title,
@@ -208,12 +215,30 @@ def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[s
     return {"data": data, "sources": sources, "flags": flags}
 
 
+RANKING_DATA_COLUMNS = ["reporter", "period", "rank", "entity", "value", "label", "highlight", "source_id"]
+
+
+def _ranking_sheets(dataset: Dataset, result: CheckResult, spec, points: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A ranking chart's cross-sections, the statistics' citations, and the verdicts on its claims."""
+    data = points.reindex(columns=RANKING_DATA_COLUMNS)
+    data["highlight"] = data["highlight"].map(lambda h: "the claim's entity" if h else "")
+    sources = pd.DataFrame([_source_row(dataset.by_id["sources"][sid]) for sid in _chart_source_ids(points)
+                            if sid in dataset.by_id["sources"]], columns=SOURCE_COLUMNS)
+    flags = pd.DataFrame(
+        [{"id": f.id, "kind": f.kind, "severity": f.severity.value, "title": f.title,
+          "explanation": f.explanation, "obs_ids": ";".join(f.obs_ids)}
+         for f in _chart_flags(dataset, result, spec.indicator_id) if f.kind == "reference_check"],
+        columns=FLAG_COLUMNS,
+    )
+    return {"data": data, "sources": sources, "flags": flags}
+
+
 def cite_chart(dataset: Dataset, chart_id: str, revision: str, *,
                result: CheckResult | None = None, today: dt.date | None = None) -> str:
     """'Cite this figure': the title, each source as in the footnote, and the dataset revision."""
     spec = find_spec(dataset, chart_id)
     result = result if result is not None else run_checks(dataset)
-    points = chart_points(dataset, result, spec.indicator_id)
+    points = points_for(dataset, result, spec)
     lines = [spec.title]
     for sid in _chart_source_ids(points):
         src = dataset.by_id["sources"].get(sid)

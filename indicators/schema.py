@@ -423,6 +423,10 @@ class Indicator(CsvRow):
     unit: Unit = Field(description="the unit of a level: " + ", ".join(u.value for u in Unit))
     category: Category = Field(description=", ".join(c.value for c in Category))
     description: LongText | None = None
+    basis: Slug | None = Field(
+        None,
+        description="for a rank or a share: the indicator whose values it ranks or divides (e.g. russia-trade); "
+                    "the ranking charts draw those values (it may come with a later import)")
 
 
 class Observation(CsvRow):

@@ -115,7 +115,7 @@ def page_of_category(category: Category | str) -> str:
 
 def charts_of_flag(dataset: Dataset, flag: Flag) -> list[tuple[str, str, str]]:
     """(page, chart_id, chart title) of every chart that shows an observation of the flag."""
-    specs = {s.indicator_id: s for s in chart_specs(dataset)}
+    specs = {s.indicator_id: s for s in chart_specs(dataset) if s.kind == "claims"}
     out = []
     for obs_id in flag.obs_ids:
         o = dataset.by_id["observations"].get(obs_id)

@@ -82,7 +82,7 @@ def _year(period: str) -> int:
     return int(period[:4])
 
 
-def _periods(readings: Mapping[str, Reading], claim_period: str) -> tuple[str | None, list[str]]:
+def periods_for(readings: Mapping[str, Reading], claim_period: str) -> tuple[str | None, list[str]]:
     """The period compared with the claim, and its neighbours (the same kind of period, one step either side)."""
     year = _year(claim_period)
     windows = sorted(p for p in readings if "/" in p)
@@ -142,7 +142,7 @@ class ReferenceChecks:
         results = []  # (reporter, reading(s), computed interval, fits, neighbours)
         if o.measure in (Measure.level, Measure.target):
             for reporter, readings in sorted(own.items()):
-                period, near = _periods(readings, o.period)
+                period, near = periods_for(readings, o.period)
                 if period is None:
                     continue
                 got = readings[period]
@@ -157,8 +157,8 @@ class ReferenceChecks:
             for reporter, readings in sorted(own.items()):
                 if reporter not in base:
                     continue
-                period, _ = _periods(readings, o.period)
-                old_period, _ = _periods(base[reporter], base_period)
+                period, _ = periods_for(readings, o.period)
+                old_period, _ = periods_for(base[reporter], base_period)
                 if period is None or old_period is None:
                     continue
                 new, old = readings[period], base[reporter][old_period]

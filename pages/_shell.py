@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators import export
-from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_points, chart_specs, footnote_lines
+from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_specs, footnote_lines, points_for
 from indicators.checks import CheckResult, run_checks
 from indicators.changes import parse_files
 from indicators.dataset import Dataset, combine
@@ -120,7 +120,7 @@ def _chart(url: str, revision_id: int, chart_id: str):
     """A chart's figure and points, built once per revision: plotly's validation is the slow part."""
     state, _ = _load(url, revision_id)
     spec = next(s for s in chart_specs(state.dataset) if s.id == chart_id)
-    return build_figure(state.dataset, state.result, spec.id), chart_points(state.dataset, state.result, spec.indicator_id)
+    return build_figure(state.dataset, state.result, spec.id), points_for(state.dataset, state.result, spec)
 
 
 def render_chart(state: AppState, spec: ChartSpec) -> None:
@@ -131,16 +131,22 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
         with chart:
             st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=f"plot-{spec.id}")
         with table:
-            st.dataframe(
-                points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
-                hide_index=True,
-                column_config={"label": "figure as written", "interval": "values it allows"},
-            )
+            if spec.kind == "ranking":
+                st.dataframe(points[["who", "period", "rank", "entity", "label", "highlight"]], hide_index=True,
+                             column_config={"who": "whose statistics", "label": "rank and value",
+                                            "highlight": "the claim's entity"})
+            else:
+                st.dataframe(
+                    points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
+                    hide_index=True,
+                    column_config={"label": "figure as written", "interval": "values it allows"},
+                )
         with sources:
             for line in footnote_lines(state.dataset, {s for ids in points["source_id"] for s in str(ids).split(";") if s}):
                 st.markdown(md(line))
-            for row in points[points["kind"] != "implied"].itertuples():
-                st.markdown(f"> {md(row.quote)}\n\n— {md(row.who)}, *{md(row.article)}* ({md(row.label)}, {md(row.period)})")
+            if spec.kind != "ranking":
+                for row in points[points["kind"].isin(["stated", "target"])].itertuples():
+                    st.markdown(f"> {md(row.quote)}\n\n— {md(row.who)}, *{md(row.article)}* ({md(row.label)}, {md(row.period)})")
         render_downloads(state, spec, fig)
 
 

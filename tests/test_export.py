@@ -94,8 +94,17 @@ def test_chart_sheets_hold_the_figures_their_sources_and_flags(checked):
     assert list(sheets) == ["data", "sources", "flags"]
     assert {"kind", "entity", "period", "figure", "lo", "hi", "who", "quote", "obs_id", "source_id", "flags"} <= set(data)
     assert {"$95bn", "$69bn", "$64bn", "$100bn"} <= set(data["figure"])
-    assert set(sources["source_id"]) == {"liu-changmin-makocki", "liu-fenghua-duchatel", "xi-putin-2014-makocki"}
-    assert all(c.startswith(("Liu", "Xi")) and c.endswith("(2016).") for c in sources["citation"])
+    claims = {"liu-changmin-makocki", "liu-fenghua-duchatel", "xi-putin-2014-makocki"}
+    statistics = {"imf-dots-china", "imf-dots-russia"}  # the official series drawn under the claims
+    assert set(sources["source_id"]) == claims | statistics
+    for row in sources.itertuples():
+        if row.source_id in claims:
+            assert row.citation.startswith(("Liu", "Xi")) and row.citation.endswith("(2016).")
+        else:
+            assert row.citation.startswith("International Monetary Fund (IMF), Direction of Trade Statistics (DOTS)")
+            assert "retrieved 2022-02-02" in row.citation
+    reference = data[data["kind"] == "reference"]
+    assert {"$67.95bn", "$63.55bn"} <= set(reference["figure"]) and set(reference["period"]) >= {"1992", "2020"}
     assert TRADE_2015_CONFLICT in set(flags["title"])
     # the 28% change is not drawn as a point but its flags concern the chart
     assert "change_mismatch" in set(flags["kind"])

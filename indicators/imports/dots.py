@@ -335,9 +335,11 @@ def _indicators(r: str, reporter: str, source_id: str) -> list[Indicator]:
                          "reported have a value.")},
         {"indicator_id": f"{r}-trade-share", "name": f"Share of {reporter}’s trade, {whose}", "unit": "percent",
          "category": "trade",
-         "description": f"A partner’s share of {reporter}’s total trade (World), percent, {whose}."},
+         "description": f"A partner’s share of {reporter}’s total trade (World), percent, {whose}.",
+         "basis": f"{r}-trade"},
         {"indicator_id": f"{r}-trade-partner-rank", "name": f"Rank among {reporter}’s trade partners, {whose}",
          "unit": "rank", "category": "trade",
          "description": (f"A country’s rank by trade with {reporter} (1 = largest), {whose}; only countries and "
-                         "territories rank, never aggregates or regions.")},
+                         "territories rank, never aggregates or regions."),
+         "basis": f"{r}-trade"},
     )]

@@ -231,9 +231,11 @@ def _indicators(s: str, supplier: str) -> list[Indicator]:
         {"indicator_id": f"{s}-arms-importer-rank", "name": f"Rank among importers of {supplier}’s arms ({whose})",
          "unit": "rank", "category": "military",
          "description": (f"A state’s rank by TIV received from {supplier} (1 = largest) in a year or five-year "
-                         "window; non-state actors, organisations and unknown recipients never rank.")},
+                         "window; non-state actors, organisations and unknown recipients never rank."),
+         "basis": f"{s}-arms-exports"},
         {"indicator_id": f"{s}-arms-export-share", "name": f"Share of {supplier}’s arms exports ({whose})",
          "unit": "percent", "category": "military",
          "description": (f"A recipient’s or a region’s percent of {supplier}’s arms deliveries (TIV) in a year or "
-                         "five-year window.")},
+                         "five-year window."),
+         "basis": f"{s}-arms-exports"},
     )]
