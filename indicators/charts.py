@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -114,10 +115,21 @@ def who(source: Source | None) -> str:
     if source is None:
         return "unknown source"
     if source.kind is SourceKind.statistics:
-        return f"{source.reporter} ({source.dataset})" if source.reporter != source.dataset else str(source.dataset)
+        return f"{source.reporter} ({short_name(source)})"
     if source.claimed_by:
         return f"{source.claimed_by} (cited by {source.article_author})"
     return source.article_author
+
+
+def short_name(source: Source) -> str:
+    """A statistical dataset as a legend names it: 'IMF DOTS', 'SIPRI Arms Transfers Database'."""
+    def acronym(text: str | None) -> str | None:
+        found = re.search(r"\(([A-Z][A-Za-z]{1,9})\)\s*$", text or "")
+        return found.group(1) if found else None
+
+    publisher = acronym(source.publisher) or source.publisher
+    dataset = acronym(source.dataset) or (source.dataset or "").split(",")[0]
+    return dataset if dataset.startswith(publisher) else f"{publisher} {dataset}"
 
 
 def citation(source: Source) -> str:
@@ -248,7 +260,7 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
                 value = float(reading.value)
                 rows.append({
                     "kind": "reference", "obs_id": reading.series + "/" + period, "source_id": reading.source_id,
-                    "who": f"{reporter}’s statistics" + (f" ({src.dataset})" if isinstance(src, Source) else ""),
+                    "who": f"{reporter}’s statistics" + (f" ({short_name(src)})" if isinstance(src, Source) else ""),
                     "entity": entity, "period": period, "y": value, "lo": value, "hi": value,
                     "lo_open": False, "hi_open": False, "qualifier": "reference", "measure": "level",
                     "label": reference_label(reading.value, unit) + (" (estimate)" if reading.estimate else ""),

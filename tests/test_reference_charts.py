@@ -1,0 +1,77 @@
+"""The official series under the claims, and the rankings they compute, as a briefer sees them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from indicators import export
+from indicators.charts import build_figure, chart_specs, ranking_points
+from indicators.checks import run_checks
+from indicators.dataset import load_folder
+from indicators.summaries import charts_of_flag
+
+
+@pytest.fixture(scope="module")
+def checked():
+    loaded = load_folder("data")
+    assert loaded.ok
+    return loaded.dataset, run_checks(loaded.dataset)
+
+
+def figure_json(checked, chart_id: str) -> dict:
+    return json.loads(build_figure(*checked, chart_id).to_json())
+
+
+def test_each_reporters_series_is_a_line_under_the_claims(checked):
+    fig = figure_json(checked, "china-russia-trade")
+    names = [t["name"] for t in fig["data"]]
+    lines = [t for t in fig["data"] if t.get("mode") == "lines+markers"]
+    assert [t["name"] for t in lines] == ["China’s statistics (IMF DOTS)", "Russia’s statistics (IMF DOTS)"]
+    assert names.index("Russia’s statistics (IMF DOTS)") < names.index("Liu Changmin (cited by Michal Makocki)")
+    china = build_figure(*checked, "china-russia-trade").data[0]
+    xs = list(china.x)
+    assert xs[0] == "1992" and xs[-1] == "2020" and len(xs) == 29
+    assert list(china.y)[xs.index("2015")] == pytest.approx(67.95, abs=0.01)
+    footnote = next(a["text"] for a in fig["layout"]["annotations"] if a.get("xref") == "paper")
+    assert "Direction of Trade Statistics (DOTS), as China reports it, retrieved 2022-02-02" in footnote
+    assert "Liu Changmin, cited by Michal Makocki" in footnote
+
+
+def test_a_rank_claim_gets_the_ranking_with_its_entity_highlighted(checked):
+    points = ranking_points(*checked, "china-trade-partner-rank")
+    assert list(points["entity"][:3]) == ["United States", "Hong Kong", "Japan"]
+    russia = points[points["highlight"]]
+    assert list(russia["entity"]) == ["Russia"] and list(russia["label"]) == ["16th · $67.95bn"]
+    assert len(points) == 16  # the top 15 and Russia, 16th
+    fig = figure_json(checked, "china-trade-partner-rank-ranking")
+    (bars,) = fig["data"]
+    assert bars["type"] == "bar" and bars["y"][0] == "Russia"  # drawn from the bottom: first rank on top
+    assert "The claim: rank ≤10 (Liu Fenghua)" in fig["layout"]["title"]["text"]
+
+
+def test_an_arms_share_of_a_region_is_ranked_among_regions_in_sipris_window(checked):
+    points = ranking_points(*checked, "russia-arms-export-share")
+    assert set(points["period"]) == {"2011/2015"}
+    assert list(points["entity"]) == ["Asia and Oceania", "Middle East", "Africa", "Americas", "Europe"]
+    assert points["highlight"].tolist()[0] and points["label"].iat[0] == "1st · 66.2%"
+
+
+def test_ranking_charts_follow_their_claims_chart_and_flags_link_to_the_claims(checked):
+    dataset, result = checked
+    ids = [s.id for s in chart_specs(dataset)]
+    assert ids.index("china-trade-partner-rank-ranking") == ids.index("china-trade-partner-rank") + 1
+    assert "isis-recruits-ranking" not in ids  # no series tests it
+    flag = next(f for f in result.flags if f.kind == "reference_check"
+                and f.obs_ids == ("china-trade-partner-rank-russia-2015",))
+    assert [c[1] for c in charts_of_flag(dataset, flag)] == ["china-trade-partner-rank"]
+
+
+def test_a_ranking_downloads_as_data_with_the_statistics_cited(checked):
+    sheets = export.chart_sheets(*checked, "china-trade-partner-rank-ranking")
+    data = sheets["data"]
+    assert list(data.columns) == ["reporter", "period", "rank", "entity", "value", "label", "highlight", "source_id"]
+    assert data[data["entity"] == "Russia"]["highlight"].iat[0] == "the claim's entity"
+    assert list(sheets["sources"]["source_id"]) == ["imf-dots-china"]
+    assert list(sheets["flags"]["kind"]) == ["reference_check"]
