@@ -38,7 +38,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if errors:  # the folder itself is broken: say so before judging the files against it
             errors.insert(0, CsvError(str(args.data), None, None, None, "the data folder is invalid"))
         else:
-            plan = plan_upload(folder_files(args.data), uploads, args.mode, flags=False)
+            plan = plan_upload(folder_files(args.data), uploads, args.mode, flags=False, current=result.parsed)
             errors = plan.errors
             if plan.ok:
                 parsed = plan.parsed

@@ -159,13 +159,14 @@ class UploadPlan:
 
 
 def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str, bytes]], mode: Mode,
-                flags: bool = True) -> UploadPlan:
+                flags: bool = True, current: Mapping[str, ParsedTable] | None = None) -> UploadPlan:
     """Validate uploads against the current tables and say exactly what applying them would do.
 
     `flags=False` skips the engine (the flags raised and resolved): applying needs only the files.
+    `current`: the current files already parsed (the CLI has read them), so they are not read twice.
     """
     plan = UploadPlan(mode)
-    current = parse_files(current_files)
+    current = dict(current) if current is not None else parse_files(current_files)
     parsed_uploads: dict[str, ParsedTable] = {}
     for name, content in uploads:
         up = parse_table(name, content)

@@ -364,7 +364,17 @@ def max_lines(max_rows: int) -> int:
 
 
 _LONG_LINE = 20_000
-_STRAY_QUOTE = re.compile(rb'[^,\r\n"]"[^,\r\n"]')
+_DELIMITING = np.array([ord(","), ord("\n"), ord("\r"), ord('"')], dtype=np.uint8)
+
+
+def _stray_quote(data: bytes) -> bool:
+    """A quote with text on both sides ('"China"Russia', 'a"b'): the C reader would glue or misread it."""
+    if b'"' not in data:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    quotes = quotes[(quotes > 0) & (quotes < len(raw) - 1)]
+    return bool((~np.isin(raw[quotes - 1], _DELIMITING) & ~np.isin(raw[quotes + 1], _DELIMITING)).any())
 
 
 def _needs_row_reader(data: bytes) -> bool:
@@ -374,7 +384,7 @@ def _needs_row_reader(data: bytes) -> bool:
     with thousands of cells (the C tokenizer's cost per extra cell is high); separators
     Python's str.strip() removes and Pydantic's does not.
     """
-    if any(c in data for c in _STRIP_MISMATCH) or _STRAY_QUOTE.search(data):
+    if any(c in data for c in _STRIP_MISMATCH) or _stray_quote(data):
         return True
     if len(data) < _LONG_LINE:
         return False
@@ -787,12 +797,16 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     units = _units(parsed)
     unit = f["indicator_id"].astype(object).map(units)
     near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
-    indicators = {r.indicator_id: r for r in parsed["indicators"].rows} if "indicators" in parsed else {}  # type: ignore[attr-defined]
-    for i in np.flatnonzero(near):
-        indicator = indicators.get(f["indicator_id"].iat[i])
-        if isinstance(indicator, Indicator):
+    suspects = np.flatnonzero(near)
+    if len(suspects):
+        indicators = {r.indicator_id: r for r in parsed["indicators"].rows} if "indicators" in parsed else {}  # type: ignore[attr-defined]
+        sub = f.iloc[suspects]
+        for i, indicator_id, text in zip(suspects, sub["indicator_id"].tolist(), sub["value"].tolist()):
+            indicator = indicators.get(indicator_id)
+            if not isinstance(indicator, Indicator):
+                continue
             try:
-                number = Decimal(f["value"].iat[i])
+                number = Decimal(text)
             except ArithmeticError:
                 continue  # the row check already reported it
             errors.extend(_number_rule_errors(p.file_of(int(i)), int(p.lines[i]), "value", number, indicator))
@@ -806,15 +820,17 @@ def _link_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     claim_keys: set[tuple[str, str]] = set()
     observations = parsed.get("observations")
     if observations is not None and observations.frame is not None and len(observations.frame):
-        o = observations.frame
-        claim_keys |= set(zip(o["indicator_id"], o["entity"]))
+        o = observations.frame[["indicator_id", "entity", "base_indicator_id", "base_entity"]].drop_duplicates()
+        claim_keys |= set(zip(o["indicator_id"].tolist(), o["entity"].tolist()))
         base_indicator = o["base_indicator_id"].where(o["base_indicator_id"] != "", o["indicator_id"])
         base_entity = o["base_entity"].where(o["base_entity"] != "", o["entity"])
-        claim_keys |= set(zip(base_indicator, base_entity))
+        claim_keys |= set(zip(base_indicator.tolist(), base_entity.tolist()))
     claimed = {indicator for indicator, _ in claim_keys}  # a link may precede its indicator's claims
     series = parsed.get("series")
-    series_keys = (set(zip(series.frame["indicator_id"], series.frame["entity"]))
-                   if series is not None and series.frame is not None else None)
+    series_keys = None
+    if series is not None and series.frame is not None:
+        keys = series.frame[["indicator_id", "entity"]].drop_duplicates()
+        series_keys = set(zip(keys["indicator_id"].tolist(), keys["entity"].tolist()))
     units = _units(parsed)
     for link, line, file in links.located():
         assert isinstance(link, SeriesLink)
