@@ -26,7 +26,6 @@ import csv
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from _common import CodeWatch, fmt_s, machine, median, ratio, table

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from .checks import filter_by_severity, run_checks
-from .changes import parse_files, plan_upload
-from .dataset import CsvError, combine, folder_files, load_folder
+from .changes import plan_upload
+from .dataset import CsvError, folder_files, load_folder
 from .provenance import read_source_text, verify
 from .schema import Severity
 from .text import SafeStream

@@ -574,7 +574,6 @@ def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.F
     from plotly.subplots import make_subplots
 
     spec = find_spec(dataset, chart_id)
-    indicator = dataset.indicator(spec.indicator_id)
     points = ranking_points(dataset, result, spec.indicator_id)
     views = sorted(points["view"].unique()) if not points.empty else []
     titles = [esc(f"{g['who'].iat[0]}, {g['period'].iat[0]}") for _, g in points.groupby("view", sort=True)]

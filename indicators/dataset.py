@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -34,13 +33,10 @@ from .schema import (
     UNIT_RULES,
     ColumnRuleError,
     CsvRow,
-    EditorialFlag,
-    Event,
     Indicator,
     Measure,
     Observation,
     SeriesLink,
-    SeriesValue,
     Source,
     SourceKind,
     columns,

@@ -44,7 +44,6 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from .dataset import folder_files  # noqa: F401  (re-exported: callers read a folder the store seeds from)
-from .schema import TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"

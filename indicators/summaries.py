@@ -5,7 +5,6 @@ Pages only lay these out; every number and sentence is computed here.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 

@@ -8,7 +8,7 @@ import pytest
 
 from indicators.checks import CheckSettings, filter_by_severity, run_checks
 
-from .conftest import indicator, make_dataset, obs, source
+from .conftest import indicator, make_dataset, obs
 
 
 def kinds(result) -> list[str]:

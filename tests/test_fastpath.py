@@ -12,7 +12,7 @@ from pydantic import AfterValidator, field_validator
 
 from indicators import dataset
 from indicators.fastpath import UnmirroredFeature, compile_model
-from indicators.schema import TABLES, CsvRow, columns
+from indicators.schema import TABLES, CsvRow
 
 from .conftest import DATA
 

@@ -30,7 +30,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..dataset import CsvError
 from ..schema import Indicator, SeriesValue, Source
