@@ -168,12 +168,12 @@ def test_a_newer_sipri_register_previews_and_applies(private_store):
     assert "The upload is valid" in texts(at) and "sipri-arms-transfers" in texts(at)
     changed = next(f for f in frames(at) if list(f.columns) == ["id", "column", "old", "new"])
     cells = {(r.id, r.column): (r.old, r.new) for r in changed.itertuples()}
-    old_value, new_value = cells[("russia-arms-exports-viet-nam-2015", "value")]
+    old_value, new_value = cells[("russia-arms-exports-vietnam-2015", "value")]
     assert float(new_value) - float(old_value) == pytest.approx(10)
     apply(at, "SIPRI: a revised delivery")
     assert Store(private_store).head().id == 1
-    assert series_values(private_store)["russia-arms-exports-viet-nam-2015"] == new_value
-    assert before["russia-arms-exports-viet-nam-2015"] == old_value
+    assert series_values(private_store)["russia-arms-exports-vietnam-2015"] == new_value
+    assert before["russia-arms-exports-vietnam-2015"] == old_value
 
 
 def test_series_rows_upload_through_the_generic_path(private_store):

@@ -87,6 +87,8 @@ def plan_import(current_files: Mapping[str, bytes], uploads: Sequence[Upload], r
     names = ", ".join(name for name, _ in uploads)
     for diff in plan.diffs:
         diff.file = names
+    if plan.ok:  # the tables whose rows change (a table rewritten with the same rows says nothing)
+        plan._diffs = [d for d in plan.diffs if not d.is_empty] or plan.diffs[:1]
     imported = [f"{s.source_id} ({s.reporter}), retrieved {s.retrieved}" for s in result.sources]
     return ImportPreview(plan, imported, result.notes)
 
