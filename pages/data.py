@@ -96,7 +96,8 @@ else:
 with tab_upload:
     st.caption(mode_note)
     st.markdown(
-        f"Upload one or several of `observations.csv`, `sources.csv`, `indicators.csv`, `flags.csv`, `events.csv` "
+        f"Upload one or several of `observations.csv`, `sources.csv`, `indicators.csv`, `flags.csv`, `events.csv`, "
+        "`series.csv`, `links.csv` "
         f"(UTF-8, comma-separated, the header of the file; at most {MAX_ROWS:,} rows and the server's upload size). "
         "The kind of each file is recognised from its header. Nothing is applied until you have seen the preview."
     )

@@ -10,7 +10,7 @@ import pytest
 from indicators.changes import parse_files
 from indicators.store import Store
 
-from .conftest import csv_bytes
+from .conftest import ROOT, csv_bytes
 from .reference_files import CHINA, RUSSIA_2021, SIPRI_REGISTER, XLSX, append_year, register_bytes, set_cell, \
     workbook_bytes
 from .test_upload_page import NEW_ROW, data_page
@@ -185,3 +185,40 @@ def test_series_rows_upload_through_the_generic_path(private_store):
     assert "series-2021.csv → series.csv" in texts(at) and metric(at, "added") == ["1"]
     apply(at, "Russia's 2021 trade with China")
     assert series_values(private_store)["russia-trade-china-2021"] == "140.5"
+
+
+# --------------------------------------------------------------------------- apply re-plans against the head
+
+
+def test_apply_is_planned_against_the_head_not_the_previewed_revision(private_store):
+    """Someone applies another upload between the preview and the apply: both changes are in the result."""
+    from indicators.changes import plan_upload
+    from indicators.imports.upload import apply_import, preview_import
+
+    store = Store(private_store)
+    store.ensure_initialised(str(ROOT / "data"))
+    uploads = [("DOTS_162.xlsx", workbook_bytes(append_year("2021", RUSSIA_2021)))]
+    preview = preview_import(store.files(0), uploads, "2024-05-01")
+    assert preview.plan.ok and preview.plan.changes_anything
+    store.commit(lambda _h, files: plan_upload(files, [("m.csv", csv_bytes("observations", [NEW_ROW]))], "merge").files,
+                 "another editor's figure", "someone else")
+    rev = apply_import(store, uploads, "2024-05-01", "DOTS Russia 2021", "tester")
+    assert (rev.id, rev.parent_id) == (2, 1)
+    assert b"china-russia-trade-2015-example" in store.files(2)["observations"]  # the other revision is kept
+    assert series_values(private_store)["russia-trade-china-2021"] == "140.00075"
+
+
+def test_an_apply_that_no_longer_fits_the_head_is_refused_and_stores_nothing(private_store):
+    from indicators.imports.upload import apply_import
+    from indicators.store import ChangeRefused
+
+    store = Store(private_store)
+    store.ensure_initialised(str(ROOT / "data"))
+    indicators = store.files(0)["indicators"].decode().splitlines(keepends=True)
+    lines = [line.replace(",usd_bn,", ",percent,") if line.startswith("russia-trade,") else line for line in indicators]
+    assert lines != indicators  # someone else's revision stores russia-trade in percent
+    store.commit(lambda _h, files: {**files, "indicators": "".join(lines).encode()}, "russia-trade in percent", "x")
+    with pytest.raises(ChangeRefused) as refused:
+        apply_import(store, [("DOTS_162.xlsx", workbook_bytes())], "2024-05-01", "again", "tester")
+    assert any("russia-trade" in e.message and "usd_bn" in e.message for e in refused.value.errors)
+    assert store.head().id == 1
