@@ -1,5 +1,7 @@
 """Data: every observation in a filterable table; uploads with preview; revision history and revert."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -8,6 +10,7 @@ from indicators.access import configured_key, may_edit
 from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
 from indicators.dataset import MAX_ROWS
+from indicators.imports.upload import apply_import_at, downloads_in, error_rows, preview_import
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused, StoreError
 from indicators.summaries import filter_observations, md, observations_table
@@ -38,6 +41,12 @@ def planned(url: str, revision_id: int, uploads: tuple, mode: str):
     hold the server; past the budget BudgetExceeded (not cached) says so.
     """
     return run_bounded(preview_upload, store().files(revision_id), list(uploads), mode, what="Checking the upload")
+
+
+@st.cache_resource(show_spinner="Reading the download…", max_entries=8)
+def planned_import(url: str, revision_id: int, uploads: tuple, retrieved: str | None):
+    """A reference download (DOTS workbook, SIPRI register) imported and planned in the worker, like an upload."""
+    return run_bounded(preview_import, store().files(revision_id), list(uploads), retrieved, what="Reading the download")
 
 
 def observations_tab(state) -> None:
@@ -87,19 +96,40 @@ else:
 with tab_upload:
     st.caption(mode_note)
     st.markdown(
-        f"Upload one or several of `observations.csv`, `sources.csv`, `indicators.csv`, `flags.csv`, `events.csv` "
+        f"Upload one or several of `observations.csv`, `sources.csv`, `indicators.csv`, `flags.csv`, `events.csv`, "
+        "`series.csv`, `links.csv` "
         f"(UTF-8, comma-separated, the header of the file; at most {MAX_ROWS:,} rows and the server's upload size). "
         "The kind of each file is recognised from its header. Nothing is applied until you have seen the preview."
     )
+    st.markdown(
+        "Or upload a newer **reference download**: an IMF DOTS workbook (`.xlsx`, one per reporter) or SIPRI's "
+        "trade-register CSV. It is imported as `python -m indicators import` does: only the rows of the sources it "
+        "holds are replaced in `series.csv` (their indicators and source rows added or updated)."
+    )
     nonce = st.session_state.setdefault("upload-nonce", 0)
-    files = st.file_uploader("CSV files", type=["csv"], accept_multiple_files=True, key=f"uploader-{nonce}",
-                             disabled=not can_edit)
-    mode = st.radio("Mode", ["merge", "replace"], horizontal=True, disabled=not can_edit,
-                    captions=["add new ids, update existing ones", "the upload becomes the whole table"])
-    if files:
-        uploads = [(f.name, f.getvalue()) for f in files]
+    files = st.file_uploader("CSV files or reference downloads", type=["csv", "xlsx"], accept_multiple_files=True,
+                             key=f"uploader-{nonce}", disabled=not can_edit)
+    uploads = [(f.name, f.getvalue()) for f in files or []]
+    downloads = downloads_in(uploads)
+    retrieved = None
+    if downloads:
+        mode = "replace"
+        if "dots" in downloads.values():
+            retrieved = st.date_input("Retrieved on", value=dt.date.today(), max_value=dt.date.today(),
+                                      disabled=not can_edit,
+                                      help="The day the DOTS workbook was downloaded: the workbooks do not say.")
+            retrieved = retrieved.isoformat() if retrieved else None
+    else:
+        mode = st.radio("Mode", ["merge", "replace"], horizontal=True, disabled=not can_edit,
+                        captions=["add new ids, update existing ones", "the upload becomes the whole table"])
+    if uploads:
+        preview = None
         try:
-            plan = planned(store().url, store().head().id, tuple(uploads), mode)
+            if downloads:
+                preview = planned_import(store().url, store().head().id, tuple(uploads), retrieved)
+                plan = preview.plan
+            else:
+                plan = planned(store().url, store().head().id, tuple(uploads), mode)
         except BudgetExceeded as exc:
             plan = None
             st.error(md(str(exc)))
@@ -107,10 +137,15 @@ with tab_upload:
             pass
         elif not plan.ok:
             st.error(f"{len(plan.errors)} problem(s) found; nothing was applied and nothing stored has changed.")
-            st.dataframe(pd.DataFrame([e.as_dict() for e in plan.errors]), hide_index=True,
+            rows = error_rows(plan.errors) if downloads else [e.as_dict() for e in plan.errors]
+            st.dataframe(pd.DataFrame(rows), hide_index=True,
                          column_config={"row": st.column_config.NumberColumn(format="%d")})
         else:
             st.success("The upload is valid. Preview of what applying it would do:")
+            if preview is not None:
+                st.markdown("Imports " + md("; ".join(preview.imported)) + ".")
+                for note in preview.notes:
+                    st.caption(md(note))
             for diff in plan.diffs:
                 st.markdown(f"**{md(diff.file)} → {diff.table}.csv**")
                 m1, m2, m3, m4 = st.columns(4)
@@ -130,12 +165,16 @@ with tab_upload:
             editor = st.text_input("Your name", key="apply-editor", max_chars=100)
             if st.button("Apply", type="primary", disabled=not (can_edit and plan.changes_anything and message.strip())):
                 try:
-                    rev = run_bounded(apply_upload_at, store().url, uploads, mode, message, editor or "anonymous",
-                                      store().lock_timeout_s, what="Applying the upload")
+                    if downloads:
+                        rev = run_bounded(apply_import_at, store().url, uploads, retrieved, message,
+                                          editor or "anonymous", store().lock_timeout_s, what="Applying the download")
+                    else:
+                        rev = run_bounded(apply_upload_at, store().url, uploads, mode, message, editor or "anonymous",
+                                          store().lock_timeout_s, what="Applying the upload")
                 except (ChangeRefused, BudgetExceeded) as exc:
                     st.error(md(str(exc)))
                     if getattr(exc, "errors", None):
-                        st.dataframe(pd.DataFrame([e.as_dict() for e in exc.errors]), hide_index=True)
+                        st.dataframe(pd.DataFrame(error_rows(exc.errors)), hide_index=True)
                 except StoreError as exc:  # busy past the lock timeout, or the database went away
                     st.error(str(exc), icon=":material/cloud_off:")
                 else:

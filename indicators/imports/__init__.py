@@ -109,7 +109,16 @@ def merged_files(current: Mapping[str, bytes], result: ImportResult) -> tuple[di
     if errors:
         return {}, errors
     imported = {s.source_id for s in result.sources}
-    series = [r for r in tables["series"] if r.source_id not in imported] + list(result.series)
+    # A re-imported row keeps its place (a download that changes nothing writes the same bytes, and a
+    # revision's diff is only what changed); rows the download no longer has go; new ones go last.
+    fresh = {r.series_id: r for r in result.series}
+    series = []
+    for r in tables["series"]:
+        if r.source_id not in imported:
+            series.append(r)
+        elif r.series_id in fresh:
+            series.append(fresh.pop(r.series_id))
+    series += fresh.values()
     known = {i.indicator_id: i for i in tables["indicators"]}
     for i in result.indicators:
         if i.indicator_id in known and known[i.indicator_id].unit != i.unit:
