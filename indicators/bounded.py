@@ -45,7 +45,7 @@ def _context_once():
         methods = multiprocessing.get_all_start_methods()
         _context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
-            _context.set_forkserver_preload(["indicators.changes", "indicators.store"])
+            _context.set_forkserver_preload(["indicators.changes", "indicators.store", "indicators.imports.upload"])
     return _context
 
 

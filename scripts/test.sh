@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh --dev
+# Lint first (pyproject.toml [tool.ruff]): a finding fails the run before the tests start.
+.venv/bin/ruff check --quiet --output-format concise .
 exec .venv/bin/python -m pytest -q "$@"
