@@ -333,7 +333,7 @@ def main() -> int:
     # -------------------------------------------------------------------- report
     watch.end()
     def med(runs: list[Load], attr: str) -> float:
-        return median(getattr(l, attr) for l in runs if getattr(l, attr) is not None) / 1000
+        return median(getattr(load, attr) for load in runs if getattr(load, attr) is not None) / 1000
 
     b_first, b_last = med(bare_loads, "first"), med(bare_loads, "last")
     rows = [["bare_app.py (floor)", "1", str(len(bare_loads)), fmt_s(b_first), fmt_s(b_last), "1.00", "1.00"]]
@@ -341,8 +341,8 @@ def main() -> int:
                fmt_s(med(bare_loads, "main_first")), fmt_s(med(bare_loads, "big_js")), fmt_s(med(bare_loads, "main_last"))]]
     worst = (0.0, "")
     for pth in paths:
-        charts = max(l.charts for l in results[pth])
-        runs = [l for l in results[pth] if l.charts == charts]  # a load that missed a chart is not a measure
+        charts = max(load.charts for load in results[pth])
+        runs = [load for load in results[pth] if load.charts == charts]  # a load that missed a chart is not a measure
         if len(runs) < len(results[pth]):
             print(f"note: {pth}: {len(results[pth]) - len(runs)} load(s) with fewer than {charts} charts left out")
         if charts:
