@@ -746,7 +746,9 @@ def _near_unit_bounds(frame: pd.DataFrame, unit: pd.Series, names: tuple[str, ..
             continue
         number = pd.to_numeric(text.where(given), errors="coerce").to_numpy(dtype=float)
         margin = 1e-6 * np.maximum(1.0, np.abs(number))  # floats decide only far from a bound
-        near = (number < low + margin) | (number > high - margin) | np.isnan(number)
+        lossy = (text.str.len() > 15).to_numpy()  # more digits than a float holds: exact check
+        at_bound = (number == low) | (number == high)  # rank 1, share 0: valid when the text is exact
+        near = ((number < low + margin) | (number > high - margin)) & (~at_bound | lossy) | np.isnan(number)
         near |= whole & text.str.contains(".", regex=False).to_numpy(dtype=bool)
         flag |= ~skip & given & near
     return flag
