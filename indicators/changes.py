@@ -19,6 +19,7 @@ from .dataset import (
     MAX_ROWS,
     CsvError,
     Dataset,
+    ErrorCode,
     ParsedTable,
     combine,
     duplicate_id_errors,
@@ -175,13 +176,14 @@ def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str,
             continue
         if up.table in parsed_uploads:
             plan.errors.append(CsvError(name, None, None, None,
-                                        f"a second {up.table} file in one upload (the first is {parsed_uploads[up.table].file})"))
+                                        f"a second {up.table} file in one upload (the first is {parsed_uploads[up.table].file})",
+                                        ErrorCode.file))
             continue
         parsed_uploads[up.table] = up
         plan.errors.extend(up.errors)
     if plan.errors or not parsed_uploads:
         if not parsed_uploads and not plan.errors:
-            plan.errors.append(CsvError("(upload)", None, None, None, "no file to apply"))
+            plan.errors.append(CsvError("(upload)", None, None, None, "no file to apply", ErrorCode.file))
         return plan
     plan.errors.extend(duplicate_id_errors(parsed_uploads))
     if plan.errors:
@@ -192,7 +194,7 @@ def plan_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[str,
         if len(merged[table]) > MAX_ROWS:
             plan.errors.append(CsvError(up.file, None, None, None,
                                         f"with this upload {table}.csv would hold {len(merged[table]):,} rows; "
-                                        f"at most {MAX_ROWS:,} rows per table"))
+                                        f"at most {MAX_ROWS:,} rows per table", ErrorCode.limit))
     if plan.errors:
         return plan
     result = combine(merged, build=flags)

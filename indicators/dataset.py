@@ -12,6 +12,7 @@ import difflib
 import io
 import warnings
 from collections import Counter
+from enum import StrEnum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,6 +62,23 @@ MAX_CELL_CHARS = 100_000
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
+class ErrorCode(StrEnum):
+    """What kind of problem an error is: callers and tests match on this, never on the wording."""
+
+    file = "file"  # not a CSV at all: empty, binary, a workbook, missing
+    encoding = "encoding"  # not UTF-8
+    header = "header"  # delimiter, unknown / missing / repeated columns, unrecognised table
+    structure = "structure"  # a row's shape: cells beyond the header, broken quoting
+    limit = "limit"  # too many rows, lines, columns or errors
+    cell = "cell"  # one cell against its column's rule
+    row_rule = "row_rule"  # a rule across cells of one row
+    duplicate_id = "duplicate_id"
+    foreign_key = "foreign_key"  # a reference to an id another table does not hold
+    unit_range = "unit_range"  # a figure its indicator's unit does not allow
+    quote_missing = "quote_missing"  # provenance: a quote not in the source text or not stating its figure
+    workbook = "workbook"  # a reference download's layout (sheet, title block, years)
+
+
 @dataclass(frozen=True)
 class CsvError:
     file: str
@@ -68,12 +86,15 @@ class CsvError:
     column: str | None
     value: str | None
     message: str
+    code: ErrorCode = ErrorCode.cell
+    level: str = "error"  # error | note (a note never makes a file invalid)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row if self.row is not None else '-'}:{self.column or '-'}: {self.message}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value, "message": self.message}
+        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
+                "message": self.message, "code": self.code.value, "level": self.level}
 
 
 @dataclass
@@ -176,7 +197,7 @@ def frame_of_rows(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
 def _precheck(file: str, data: bytes) -> CsvError | None:
     """Files that are not a UTF-8 CSV at all, told apart by their first bytes."""
     def fail(message: str) -> CsvError:
-        return CsvError(file, None, None, None, message)
+        return CsvError(file, None, None, None, message, ErrorCode.file)
 
     if not data or data.isspace():
         return fail("the file is empty: expected a header line and rows")
@@ -191,7 +212,7 @@ def _precheck(file: str, data: bytes) -> CsvError | None:
 
 def _decode(file: str, data: bytes) -> tuple[str | None, CsvError | None]:
     def fail(message: str, row: int | None = None) -> tuple[None, CsvError]:
-        return None, CsvError(file, row, None, None, message)
+        return None, CsvError(file, row, None, None, message, ErrorCode.encoding)
 
     try:
         return data.decode("utf-8-sig"), None
@@ -211,7 +232,7 @@ def _header_problem(file: str, first_line: str) -> CsvError | None:
     if counts[","] == 0 and counts[found] > 0:
         return CsvError(
             file, 1, None, first_line[:80],
-            f"the columns are separated by {DELIMITERS[found]}s ({found!r}); expected commas",
+            f"the columns are separated by {DELIMITERS[found]}s ({found!r}); expected commas", ErrorCode.header,
         )
     return None
 
@@ -237,7 +258,7 @@ def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[Cs
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            errors.append(CsvError(file, 1, name, name, f"column {name!r} appears twice"))
+            errors.append(CsvError(file, 1, name, name, f"column {name!r} appears twice", ErrorCode.header))
         seen.add(name)
     unknown = [h for h in header if h not in expected]
     absent = [c for c in expected if c not in header]
@@ -245,10 +266,11 @@ def _header_errors(file: str, header: list[str], model: type[CsvRow]) -> list[Cs
     for name in unknown[:MAX_HINTS]:
         close = difflib.get_close_matches(name, absent or expected, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        errors.append(CsvError(file, 1, name or None, name, f"unknown column {name!r}{hint}"))
+        errors.append(CsvError(file, 1, name or None, name, f"unknown column {name!r}{hint}", ErrorCode.header))
     for name in missing:
         errors.append(
-            CsvError(file, 1, name, None, f"missing column {name!r}; expected the header: {','.join(expected)}")
+            CsvError(file, 1, name, None, f"missing column {name!r}; expected the header: {','.join(expected)}",
+                     ErrorCode.header)
         )
     return errors
 
@@ -261,13 +283,13 @@ def _plain_errors(file: str, row: int, model: type[CsvRow], raw: dict[str, str],
         loc = err.get("loc") or ()
         column = str(loc[0]) if loc else None
         cause = (err.get("ctx") or {}).get("error")
+        code = ErrorCode.cell
         if isinstance(cause, ColumnRuleError):
-            column = cause.column
-            message = str(cause)
+            column, message, code = cause.column, str(cause), ErrorCode.row_rule
         else:
             message = _plain_message(model, column, err)
         value = raw.get(column) if column else None
-        out.append(CsvError(file, row, column, value, message))
+        out.append(CsvError(file, row, column, value, message, code))
     return out
 
 
@@ -307,21 +329,22 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
         while header and not header[-1]:
             header.pop()  # a trailing comma on the header line names no column
     except (csv.Error, StopIteration) as exc:
-        result.errors.append(CsvError(file, 1, None, None, f"unreadable header: {exc}"))
+        result.errors.append(CsvError(file, 1, None, None, f"unreadable header: {exc}", ErrorCode.header))
         return result
     if result.table is None:
         result.table = recognise_table(header)
         if result.table is None:
             expected = "; ".join(f"{t}: {','.join(columns(m))}" for t, m in TABLES.items())
             result.errors.append(
-                CsvError(file, 1, None, ",".join(header)[:200], f"unrecognised header; expected one of — {expected}")
+                CsvError(file, 1, None, ",".join(header)[:200], f"unrecognised header; expected one of — {expected}",
+                         ErrorCode.header)
             )
             return result
     model = TABLES[result.table]
     if len(header) > 4 * len(columns(model)):
         result.errors.append(CsvError(file, 1, None, ",".join(header)[:200],
                                       f"the header has {len(header):,} columns; expected the {result.table} header: "
-                                      f"{','.join(columns(model))}"))
+                                      f"{','.join(columns(model))}", ErrorCode.limit))
         return result
     header = [h if h in model.model_fields else h.lower() for h in header]
     result.errors.extend(_header_errors(file, header, model))
@@ -330,12 +353,13 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
     lines = data.count(b"\n") + 1
     if lines > max_lines(max_rows):
         result.errors.append(CsvError(file, None, None, None, f"the file has {lines:,} lines; at most {max_rows:,} rows "
-                                                              f"per file ({max_lines(max_rows):,} lines with blank ones)"))
+                                                              f"per file ({max_lines(max_rows):,} lines with blank ones)",
+                                      ErrorCode.limit))
         return result
     if _needs_row_reader(data) or not _validate_columns(result, data, header, model, max_rows):
         _validate_rows(result, data, header, model, max_rows)
     if result.records == 0 and not result.errors:
-        result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows"))
+        result.errors.append(CsvError(file, None, None, None, "the file has a header but no rows", ErrorCode.file))
     result.errors = capped(result.errors)
     return result
 
@@ -352,7 +376,7 @@ def capped(errors: list[CsvError], limit: int | None = None) -> list[CsvError]:
     by_file = Counter(e.file for e in errors[limit:])
     where = ", ".join(f"{n:,} in {f}" for f, n in by_file.most_common(5))
     return errors[:limit] + [CsvError(errors[limit].file, None, None, None,
-                                      f"… and {rest:,} more errors ({where}); fix these first")]
+                                      f"… and {rest:,} more errors ({where}); fix these first", ErrorCode.limit)]
 
 
 def max_lines(max_rows: int) -> int:
@@ -428,12 +452,14 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
     if records > max_rows:
         over = line_of[np.flatnonzero(record)[max_rows]]
         result.records = records
-        result.errors.append(CsvError(file, int(over), None, None, f"too many rows: at most {max_rows:,} rows per file"))
+        result.errors.append(CsvError(file, int(over), None, None, f"too many rows: at most {max_rows:,} rows per file",
+                                      ErrorCode.limit))
         return True
     result.records = records
     for line in line_of[extra]:
         result.errors.append(CsvError(file, int(line), None, None,
-                                      f"expected {len(header)} cells, found more (an unquoted comma inside a cell?)"))
+                                      f"expected {len(header)} cells, found more (an unquoted comma inside a cell?)",
+                                      ErrorCode.structure))
     keep = filled & ~extra
     frame = frame[header] if keep.all() else frame.loc[keep, header].reset_index(drop=True)
     for name in columns(model):
@@ -481,13 +507,13 @@ def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: t
             result.records += 1
             if result.records > max_rows:
                 result.errors.append(
-                    CsvError(file, row, None, None, f"too many rows: at most {max_rows:,} rows per file")
+                    CsvError(file, row, None, None, f"too many rows: at most {max_rows:,} rows per file", ErrorCode.limit)
                 )
                 break
             if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
                 result.errors.append(
                     CsvError(file, row, None, None, f"expected {len(header)} cells, found {len(cells)} "
-                                                    "(an unquoted comma inside a cell?)")
+                                                    "(an unquoted comma inside a cell?)", ErrorCode.structure)
                 )
                 continue
             cells = (cells + [""] * len(header))[: len(header)]  # missing trailing cells are empty
@@ -502,7 +528,7 @@ def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: t
         if "expected after" in message:
             message = ('text follows a closing quote: a quoted cell ends at its closing quote and the next comma; '
                        'put the whole cell in quotes and double each quote inside it ("""China"" Russia")')
-        result.errors.append(CsvError(file, row + 1, None, None, f"unreadable CSV: {message}"))
+        result.errors.append(CsvError(file, row + 1, None, None, f"unreadable CSV: {message}", ErrorCode.structure))
     result.frame, result._rows = frame_of_rows(model, rows), rows
 
 
@@ -613,7 +639,7 @@ def load_folder(folder: str | Path, build: bool = True) -> LoadResult:
         path = folder / f"{table}.csv"
         if not path.exists():
             if table in REQUIRED_TABLES:
-                errors.append(CsvError(path.name, None, None, None, f"missing file {path}"))
+                errors.append(CsvError(path.name, None, None, None, f"missing file {path}", ErrorCode.file))
             continue
         parsed[table] = parse_table(path.name, path.read_bytes(), table)
     return combine(parsed, errors, build=build)
@@ -675,7 +701,8 @@ def _ids(parsed: Mapping[str, ParsedTable], errors: list[CsvError]) -> dict[str,
             for i in np.flatnonzero(repeated):
                 key = column.iat[i]
                 errors.append(CsvError(p.file_of(int(i)), int(lines[i]), model.id_column, key,
-                                       f"duplicate {model.id_column} {key!r} (first at row {first_line[key]})"))
+                                       f"duplicate {model.id_column} {key!r} (first at row {first_line[key]})",
+                                       ErrorCode.duplicate_id))
         ids[table] = pd.Index(column[~repeated])
     return ids
 
@@ -697,7 +724,7 @@ def _references(parsed: Mapping[str, ParsedTable], ids: Mapping[str, pd.Index], 
                 close = difflib.get_close_matches(value, ids[target].tolist(), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
             errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), column, value,
-                                   f"unknown {column} {value!r}: not in {target}.csv{hint}"))
+                                   f"unknown {column} {value!r}: not in {target}.csv{hint}", ErrorCode.foreign_key))
 
     for table, p in parsed.items():
         if table not in TABLES or p.frame is None:
@@ -783,7 +810,8 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     for i in np.flatnonzero((kind == SourceKind.text.value).to_numpy()):
         source_id = f["source_id"].iat[i]
         errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "source_id", source_id,
-                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics"))
+                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics",
+                               ErrorCode.foreign_key))
     key = ["indicator_id", "entity", "period", "source_id"]
     repeated = f.duplicated(key, keep="first").to_numpy()
     if repeated.any():
@@ -791,7 +819,8 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
         for i in np.flatnonzero(repeated):
             k = tuple(f[c].iat[i] for c in key)
             errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "period", k[2],
-                                   f"a second value for {k[0]} / {k[1]} / {k[2]} from {k[3]} (first at row {first.get(k)})"))
+                                   f"a second value for {k[0]} / {k[1]} / {k[2]} from {k[3]} (first at row {first.get(k)})",
+                                   ErrorCode.duplicate_id))
     units = _units(parsed)
     unit = f["indicator_id"].astype(object).map(units)
     near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
@@ -836,16 +865,16 @@ def _link_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
             known = sorted({e for i, e in claim_keys if i == link.indicator_id})[:20]
             errors.append(CsvError(file, line, "entity", link.entity,
                                    f"no observation of {link.indicator_id} has entity {link.entity!r}; "
-                                   f"its entities: {', '.join(known)}"))
+                                   f"its entities: {', '.join(known)}", ErrorCode.foreign_key))
         if series_keys is not None and (link.series_indicator_id, link.series_entity) not in series_keys:
             errors.append(CsvError(file, line, "series_entity", link.series_entity,
                                    f"no row of series.csv has indicator_id {link.series_indicator_id!r} "
-                                   f"and entity {link.series_entity!r}"))
+                                   f"and entity {link.series_entity!r}", ErrorCode.foreign_key))
         claim_unit, series_unit = units.get(link.indicator_id), units.get(link.series_indicator_id)
         if claim_unit and series_unit and claim_unit != series_unit:
             errors.append(CsvError(file, line, "series_indicator_id", link.series_indicator_id,
                                    f"{link.series_indicator_id} is in {series_unit} but {link.indicator_id} "
-                                   f"is in {claim_unit}: a link joins figures of one unit"))
+                                   f"is in {claim_unit}: a link joins figures of one unit", ErrorCode.unit_range))
     return errors
 
 
@@ -854,11 +883,13 @@ def _number_rule_errors(file: str, line: int, column: str, number: Decimal, indi
     unit = indicator.unit.value
     errors = []
     if rule.minimum is not None and number < rule.minimum:
-        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} cannot be below {rule.minimum}"))
+        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} cannot be below {rule.minimum}",
+                               ErrorCode.unit_range))
     if rule.maximum is not None and number > rule.maximum:
-        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} cannot exceed {rule.maximum}"))
+        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} cannot exceed {rule.maximum}",
+                               ErrorCode.unit_range))
     if rule.whole and number != number.to_integral_value():
-        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} is a whole number"))
+        errors.append(CsvError(file, line, column, number_text(number), f"a {unit} is a whole number", ErrorCode.unit_range))
     return errors
 
 
@@ -871,13 +902,15 @@ def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, 
     errors = []
     if o.measure in (Measure.change_pct, Measure.multiple):
         if not rule.comparable:
-            errors.append(CsvError(file, line, "measure", o.measure.value, f"a {unit} cannot have a {o.measure.value}; state it as a level"))
+            errors.append(CsvError(file, line, "measure", o.measure.value, f"a {unit} cannot have a {o.measure.value}; state it as a level",
+                                   ErrorCode.unit_range))
         base = indicators.get(o.base_indicator_id) if o.base_indicator_id else None
         if isinstance(base, Indicator) and base.unit != indicator.unit:
             errors.append(
                 CsvError(
                     file, line, "base_indicator_id", o.base_indicator_id,
                     f"the base is in {base.unit.value} but {o.indicator_id} is in {unit}: a change or multiple compares like with like",
+                    ErrorCode.unit_range,
                 )
             )
         return errors

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .dataset import CsvError, ParsedTable
+from .dataset import CsvError, ErrorCode, ParsedTable
 from .schema import Indicator, Observation, Qualifier, Unit, number_text
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
@@ -124,12 +124,14 @@ def verify(parsed: Mapping[str, ParsedTable], source_text: str) -> ProvenanceRep
         quote = row.quote  # type: ignore[attr-defined]
         match = find_quote(quote, source_text)
         if not match.found:
-            report.errors.append(CsvError(file, line, "quote", quote[:80], "quote not found in the source text"))
+            report.errors.append(CsvError(file, line, "quote", quote[:80], "quote not found in the source text",
+                                          ErrorCode.quote_missing))
             continue
         if not match.exact:
             report.notes.append(
                 CsvError(file, line, "quote", quote[:80],
-                         "found only after normalising quote marks, dashes or spaces; copy it exactly")
+                         "found only after normalising quote marks, dashes or spaces; copy it exactly",
+                         ErrorCode.quote_missing, level="note")
             )
         if isinstance(row, Observation):
             indicator = indicators.get(row.indicator_id)
@@ -138,7 +140,8 @@ def verify(parsed: Mapping[str, ParsedTable], source_text: str) -> ProvenanceRep
                 figure = (f"{number_text(row.low)}-{number_text(row.high)}" if row.qualifier is Qualifier.range
                           else number_text(row.value))
                 report.errors.append(
-                    CsvError(file, line, "value", figure, f"the quote does not state {figure} in any written form")
+                    CsvError(file, line, "value", figure, f"the quote does not state {figure} in any written form",
+                             ErrorCode.quote_missing)
                 )
     return report
 

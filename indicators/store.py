@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
-from .dataset import folder_files  # noqa: F401  (re-exported: callers read a folder the store seeds from)
+from .dataset import CsvError, folder_files  # noqa: F401  (folder_files re-exported: the folder the store seeds from)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"
@@ -171,9 +171,9 @@ def _reading(doing: str):
 class ChangeRefused(Exception):
     """The change computed against the current head is invalid; nothing was written."""
 
-    def __init__(self, message: str, errors: list | None = None) -> None:
+    def __init__(self, message: str, errors: list[CsvError] | None = None) -> None:
         super().__init__(message)
-        self.errors = errors or []
+        self.errors: list[CsvError] = errors or []
 
     def __reduce__(self):  # travels back from a worker process with its errors
         return (type(self), (str(self), self.errors))

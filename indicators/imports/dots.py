@@ -33,7 +33,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..dataset import CsvError
+from ..dataset import CsvError, ErrorCode
 from ..schema import Indicator, SeriesValue, Source
 from .common import WORLD, Economy, classify, ranks, series_row, share, trimmed
 
@@ -81,7 +81,7 @@ def _read_sheet(file: str, ws, flow: str, errors: list[CsvError]) -> Sheet | Non
     where = f"{file}[{ws.title}]"
 
     def fail(row, column, value, message):
-        errors.append(CsvError(where, row, column, None if value is None else str(value)[:80], message))
+        errors.append(CsvError(where, row, column, None if value is None else str(value)[:80], message, ErrorCode.workbook))
 
     rows = ws.iter_rows(values_only=True)
     head = []
