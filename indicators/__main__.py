@@ -13,9 +13,10 @@ from .changes import plan_upload
 from .dataset import CsvError, folder_files, load_folder
 from .provenance import read_source_text, verify
 from .schema import Severity
+from .settings import data_dir
 from .text import SafeStream
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DATA = data_dir()  # INDICATORS_DATA_DIR, as the app reads it
 
 
 def _print_errors(errors: list[CsvError]) -> None:

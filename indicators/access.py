@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hmac
-import os
+
+from .settings import editor_key
 
 
 def configured_key(secrets: dict | None = None) -> str | None:
     """INDICATORS_EDITOR_KEY, else the app's secrets' editor_key; None means local single-user mode."""
-    key = os.environ.get("INDICATORS_EDITOR_KEY") or (secrets or {}).get("editor_key")
-    return str(key) if key else None
+    return editor_key(secrets)
 
 
 def may_edit(given: str | None, expected: str | None) -> bool:

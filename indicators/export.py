@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from .checks import CheckResult, run_checks
 from .charts import build_figure, citation, find_spec, points_for
 from .dataset import Dataset
+from .settings import forced_browser
 from .text import md_readable
 from .schema import Severity, Source
 
@@ -270,7 +271,7 @@ class ImageExportUnavailable(RuntimeError):
 def _browser_path() -> tuple[str | None, str | None]:
     """(path, problem): the Chromium we will launch, chosen here so kaleido never
     picks a different (or downloaded) browser than the one image_support reported."""
-    forced = os.environ.get("BROWSER_PATH")
+    forced = forced_browser()
     if forced:
         if os.path.isfile(forced) and os.access(forced, os.X_OK):
             return forced, None

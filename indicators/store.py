@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -43,18 +42,19 @@ from sqlalchemy import (
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
+from . import settings
 from .dataset import CsvError, folder_files  # noqa: F401  (folder_files re-exported: the folder the store seeds from)
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"
-LOCK_TIMEOUT_S = 30.0  # how long a write waits for another write's lock before StoreBusy (INDICATORS_DB_LOCK_TIMEOUT_S)
+ROOT = settings.ROOT
+DEFAULT_URL = settings.DEFAULT_DB_URL
+LOCK_TIMEOUT_S = settings.DEFAULT_LOCK_TIMEOUT_S  # a write waits this long for another's lock, then StoreBusy
 CONNECT_TIMEOUT_S = 5  # PostgreSQL: how long to try to reach the server before StoreUnavailable
 READ_ATTEMPTS = 3  # a read is tried this often across lost connections before StoreUnavailable
 
 
 def database_url(secrets: Mapping | None = None) -> str:
     """INDICATORS_DB_URL, else the app's secrets' db_url, else SQLite under var/; postgresql:// means psycopg 3."""
-    url = os.environ.get("INDICATORS_DB_URL") or (secrets or {}).get("db_url") or DEFAULT_URL
+    url = settings.database_url(secrets)
     return normalise_url(str(url))
 
 
@@ -219,7 +219,7 @@ class Store:
     def __init__(self, url: str | None = None, lock_timeout_s: float | None = None) -> None:
         self.url = normalise_url(url) if url else database_url()
         if lock_timeout_s is None:
-            lock_timeout_s = float(os.environ.get("INDICATORS_DB_LOCK_TIMEOUT_S") or LOCK_TIMEOUT_S)
+            lock_timeout_s = settings.lock_timeout_s()
         self.lock_timeout_s = lock_timeout_s
         if self.url.startswith("sqlite:///"):
             Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

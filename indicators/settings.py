@@ -1,0 +1,53 @@
+"""Every setting of the app and the CLI, read in one place: paths, the database, the editor key, the browser.
+
+Environment variables win over the app's secrets (.streamlit/secrets.toml, passed in by the
+app; the CLI has none), which win over the defaults below.
+
+    INDICATORS_DATA_DIR   the canonical CSV folder (revision 0)        default: data/ beside the code
+    INDICATORS_DB_URL     the revision store (any SQLAlchemy URL)     default: SQLite in var/  (secrets: db_url)
+    INDICATORS_EDITOR_KEY who may apply and revert                    default: none, local single-user mode
+                                                                      (secrets: editor_key)
+    INDICATORS_DB_LOCK_TIMEOUT_S  seconds an apply waits for another's lock   default: 30
+    BROWSER_PATH          the Chromium kaleido and the tests drive    default: chromium on PATH
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "data"
+DEFAULT_DB_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"
+DEFAULT_LOCK_TIMEOUT_S = 30.0
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's Chromium: the only browser this project launches (never a downloaded one)."""
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+"""Flags for headless Chromium on a closed network (tests and benchmarks launch it with these)."""
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("INDICATORS_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def database_url(secrets: Mapping | None = None) -> str:
+    return os.environ.get("INDICATORS_DB_URL") or (secrets or {}).get("db_url") or DEFAULT_DB_URL
+
+
+def editor_key(secrets: Mapping | None = None) -> str | None:
+    """None means local single-user mode: anyone here may apply."""
+    key = os.environ.get("INDICATORS_EDITOR_KEY") or (secrets or {}).get("editor_key")
+    return str(key) if key else None
+
+
+def lock_timeout_s() -> float:
+    return float(os.environ.get("INDICATORS_DB_LOCK_TIMEOUT_S") or DEFAULT_LOCK_TIMEOUT_S)
+
+
+def forced_browser() -> str | None:
+    return os.environ.get("BROWSER_PATH") or None
