@@ -10,7 +10,7 @@ from indicators.dataset import MAX_ROWS
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused
 from indicators.summaries import filter_observations, md, observations_table
-from pages._shell import app_state, store
+from views._shell import app_state, store
 
 
 def secrets() -> dict:
