@@ -1,9 +1,8 @@
-"""Command line: python -m indicators validate|check|charts|export|brief."""
+"""Command line: python -m indicators validate|check|schema|charts|export|brief."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 from .checks import filter_by_severity, run_checks
 from .changes import parse_files, plan_upload
 from .dataset import CsvError, combine, load_folder
-from .store import folder_files
+from .store import folder_files, folder_label
 from .provenance import read_source_text, verify
 from .schema import Severity
 
@@ -43,6 +42,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             if plan.ok:
                 parsed = parse_files(plan.files)
                 result = combine(parsed)
+                _print_plan(plan)
     verified = None
     if args.source_text:
         if not Path(args.source_text).is_file():
@@ -61,6 +61,50 @@ def cmd_validate(args: argparse.Namespace) -> int:
     counts = result.dataset.counts() if result.dataset else {}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     print(f"OK: {summary}" + (f"; {verified} quotes found in the source text and stating their figures" if verified is not None else ""))
+    return 0
+
+
+def _print_plan(plan) -> None:
+    """What applying the files would change, as the Data page's preview shows it: per table the rows
+    added, each changed cell (old -> new), the removed ids; then the flags raised and resolved."""
+    for diff in plan.diffs:
+        print(f"{diff.file} -> {diff.table}.csv ({plan.mode}): {len(diff.added)} added, {len(diff.changed)} changed, "
+              f"{len(diff.removed)} removed, {diff.unchanged} unchanged")
+        id_column = next(iter(diff.added[0])) if diff.added else None
+        for row in diff.added:
+            rest = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != id_column and v != "")
+            print(f"  + {row[id_column]}: {rest}")
+        for change in diff.changed:
+            for column, (old, new) in change.fields.items():
+                print(f"  ~ {change.row_id} {column}: {old!r} -> {new!r}")
+        for row_id in diff.removed:
+            print(f"  - {row_id}")
+    print(f"flags: {len(plan.raised)} raised, {len(plan.resolved)} resolved")
+    for flag in plan.raised:
+        print(f"  new {flag.severity.value}: {flag.title}")
+    for flag in plan.resolved:
+        print(f"  resolved: {flag.title}")
+    if not plan.changes_anything:
+        print("the files change nothing")
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """The columns of each CSV and their rules, read off the validation models (as the Data page shows them)."""
+    from .schema import TABLES, describe_columns
+
+    for n, (name, model) in enumerate(TABLES.items()):
+        if args.table and name != args.table:
+            continue
+        rows = describe_columns(model)
+        if args.format == "json":
+            print(json.dumps({"table": f"{name}.csv", "columns": rows}, ensure_ascii=False))
+            continue
+        print(f"{name}.csv")
+        width = max(len(r["column"]) for r in rows)
+        for r in rows:
+            required = "required" if r["required"] == "yes" else "optional"
+            print(f"  {r['column'].ljust(width)}  {required:<8}  {r['description']}")
+        print()
     return 0
 
 
@@ -100,14 +144,6 @@ def _load_checked(folder: Path):
         print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
         return None
     return result.dataset, run_checks(result.dataset)
-
-
-def folder_revision(folder: Path) -> str:
-    """What a citation names as the dataset revision: the folder and a hash of its CSVs."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.csv")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"{folder.resolve().name}/ folder, sha256 {digest.hexdigest()[:12]}"
 
 
 def _unknown_charts(dataset, chart_ids: list[str]) -> list[str]:
@@ -183,7 +219,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
     missing = export.image_support()
     if missing:
         print(f"note: the pack has no images. {missing}", file=sys.stderr)
-    return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_revision(args.data)))
+    return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_label(args.data)))
+
+
+def _tables():
+    from .schema import TABLES
+
+    return TABLES
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -204,6 +246,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--severity", choices=[s.value for s in Severity], default="info",
                    help="show flags of this severity and above (default: all)")
     c.set_defaults(func=cmd_check)
+
+    sc = sub.add_parser("schema", help="print the columns of each CSV and their rules, from the models")
+    sc.add_argument("table", nargs="?", choices=list(_tables()), help="one table only (default: all)")
+    sc.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per table and line")
+    sc.add_argument("--data", type=Path, default=DEFAULT_DATA, help=argparse.SUPPRESS)
+    sc.set_defaults(func=cmd_schema)
 
     ch = sub.add_parser("charts", help="list the chart ids and titles (one per line, tab-separated)")
     ch.add_argument("--data", type=Path, default=DEFAULT_DATA)
