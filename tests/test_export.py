@@ -152,6 +152,21 @@ def test_svg_keeps_the_title_and_the_footnote(figure):
 
 
 @needs_chromium
+def test_a_static_chart_explains_its_implied_markers_and_years_to_a_printed_reader(figure):
+    """No hover on paper: each hollow marker carries a number and its range, and a note line per number
+    says what implies it; gridlines between the years frame the markers dodged side by side."""
+    import html
+
+    text = html.unescape(export.figure_bytes(figure, "svg").decode("utf-8"))
+    for n in (1, 2, 3):
+        assert f"({n}) implied [" in text  # beside the marker
+        assert f"({n}) 201" in text  # the note line: "(1) 2014: Liu Changmin … which implies …"
+    assert "gives a 28% decrease, which implies $87.59bn to $90.21bn" in text
+    assert "hover" not in text
+    assert figure.layout.xaxis.tickson == "boundaries" and figure.layout.xaxis.showgrid
+
+
+@needs_chromium
 def test_pdf(figure):
     assert export.figure_bytes(figure, "pdf").startswith(b"%PDF")
 
