@@ -8,6 +8,7 @@ Each test gets a fresh context (so a fresh Streamlit session) with downloads ena
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -43,9 +44,22 @@ def _tail(path: Path, chars: int = 4000) -> str:
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """Base URL of a Streamlit server for this session's e2e tests; stopped at the end."""
+    with serve(tmp_path_factory.mktemp("e2e-server")) as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server no browser has opened yet, for what only a first load shows; stopped after the test."""
+    with serve(tmp_path) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve(folder: Path):
+    """`streamlit run app.py` on a free loopback port with its own revision store in `folder`."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: `bash scripts/setup.sh --dev` installs Debian's chromium")
-    folder = tmp_path_factory.mktemp("e2e-server")
     port = free_port()
     env = dict(os.environ)
     env["INDICATORS_DB_URL"] = f"sqlite:///{folder / 'e2e.db'}"
