@@ -31,7 +31,9 @@ pages = {
 }
 page = st.navigation(pages)
 
-state = app_state()
+page.run()  # the page first: its chart reaches the browser (which then fetches plotly.js) before the summary
+
+state = app_state()  # cached: the page above has already loaded and checked the dataset
 counts = state.dataset.counts()
 flags = flag_counts(state.result)
 with st.sidebar:
@@ -41,5 +43,3 @@ with st.sidebar:
         f"{counts['observations']} figures · {counts['sources']} sources · {counts['events']} events  \n"
         f"Open flags: **{flags['conflict']}** conflicts · **{flags['warning']}** warnings · {flags['info']} notes"
     )
-
-page.run()
