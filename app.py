@@ -1,33 +1,43 @@
 """Entry point: page config, navigation and the sidebar summary. Nothing else lives here."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from indicators.store import StoreError
 from indicators.summaries import flag_counts
-from pages._shell import database_away, head_state
+from views._shell import database_away, head_state
 
-st.set_page_config(page_title="China–Russia indicators", page_icon=":material/query_stats:", layout="wide")
+# The page icon is a file served by this server: a Material icon as page_icon makes the browser fetch it
+# from fonts.gstatic.com, which fails offline (the navigation's icons use the font Streamlit serves itself).
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+st.set_page_config(page_title="China–Russia indicators", page_icon=str(ICON), layout="wide")
 
 pages = {
-    "Overview": [st.Page("pages/overview.py", title="Overview", icon=":material/home:", default=True)],
+    "Overview": [st.Page("views/overview.py", title="Overview", icon=":material/home:", default=True)],
     "Figures": [
-        st.Page("pages/trade.py", title="Trade & energy", icon=":material/currency_exchange:"),
-        st.Page("pages/security.py", title="Security & counter-terrorism", icon=":material/shield:"),
-        st.Page("pages/military.py", title="Military & arms", icon=":material/military_tech:"),
-        st.Page("pages/infrastructure.py", title="Infrastructure", icon=":material/train:"),
-        st.Page("pages/other.py", title="Other figures", icon=":material/menu_book:"),
-        st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:"),
+        st.Page("views/trade.py", title="Trade & energy", icon=":material/currency_exchange:"),
+        st.Page("views/security.py", title="Security & counter-terrorism", icon=":material/shield:"),
+        st.Page("views/military.py", title="Military & arms", icon=":material/military_tech:"),
+        st.Page("views/infrastructure.py", title="Infrastructure", icon=":material/train:"),
+        st.Page("views/other.py", title="Other figures", icon=":material/menu_book:"),
+        st.Page("views/timeline.py", title="Timeline", icon=":material/timeline:"),
     ],
     "Checks & sources": [
-        st.Page("pages/inconsistencies.py", title="Inconsistencies", icon=":material/warning:"),
-        st.Page("pages/sources.py", title="Sources", icon=":material/groups:"),
-        st.Page("pages/data.py", title="Data", icon=":material/table:"),
-        st.Page("pages/briefing.py", title="Briefing pack", icon=":material/inventory_2:"),
+        st.Page("views/inconsistencies.py", title="Inconsistencies", icon=":material/warning:"),
+        st.Page("views/sources.py", title="Sources", icon=":material/groups:"),
+        st.Page("views/data.py", title="Data", icon=":material/table:"),
+        st.Page("views/briefing.py", title="Briefing pack", icon=":material/inventory_2:"),
     ],
 }
 page = st.navigation(pages)
 
-state, errors, label = head_state()
+try:
+    page.run()  # the page first: its chart reaches the browser (which then fetches plotly.js) before the summary
+except StoreError as error:  # the database went away in the middle of a page: a sentence, not a traceback
+    database_away(error)
+
+state, errors, label = head_state()  # cached: the page above has already loaded and checked the dataset
 with st.sidebar:
     st.markdown("**China and Russia: Gaming the West** — figures cited in *China Analysis*, ECFR (2016)")
     if state is None:
@@ -40,8 +50,3 @@ with st.sidebar:
             f"{counts['observations']} figures · {counts['sources']} sources · {counts['events']} events  \n"
             f"Open flags: **{flags['conflict']}** conflicts · **{flags['warning']}** warnings · {flags['info']} notes"
         )
-
-try:
-    page.run()
-except StoreError as error:  # the database went away in the middle of a page: a sentence, not a traceback
-    database_away(error)

@@ -152,7 +152,7 @@ def now() -> float:
 
 
 def code_version() -> str:
-    """The commit and a digest of the project's code (indicators/, pages/, app.py) as it is on disk now.
+    """The commit and a digest of the project's code (indicators/, views/, app.py) as it is on disk now.
 
     Other people may edit the code while a benchmark runs; printing this at the start and the end
     shows whether every measurement ran the same code.
@@ -160,7 +160,7 @@ def code_version() -> str:
     import hashlib
 
     digest = hashlib.sha1()
-    for path in sorted([*ROOT.glob("indicators/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]):
+    for path in sorted([*ROOT.glob("indicators/*.py"), *ROOT.glob("views/*.py"), ROOT / "app.py"]):
         try:
             digest.update(path.name.encode() + path.read_bytes())
         except OSError:
@@ -168,7 +168,7 @@ def code_version() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
                               timeout=10).stdout.strip() or "?"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "indicators", "pages", "app.py"], cwd=ROOT,
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "indicators", "views", "app.py"], cwd=ROOT,
                                capture_output=True, text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         head, dirty = "?", ""

@@ -47,8 +47,17 @@ except Exception:  # noqa: BLE001
     _under_streamlit = False
 
 if _under_streamlit:
+    import os
+
     import streamlit as st
 
-    st.plotly_chart(figure(), theme=None)
+    if os.environ.get("BARE_AT_PATH"):
+        # A reference, not the floor: the same chart at /chart (a second page, no visible navigation),
+        # to see what a non-root URL costs any Streamlit app on a fresh load (page_speed.py prints it).
+        st.navigation([st.Page(lambda: None, title="Home", url_path="home", default=True),
+                       st.Page(lambda: st.plotly_chart(figure(), theme=None), title="Chart", url_path="chart")],
+                      position="hidden").run()
+    else:
+        st.plotly_chart(figure(), theme=None)
 elif __name__ == "__main__":
     _serve_self()

@@ -1,9 +1,8 @@
-"""Command line: python -m indicators validate|check|charts|export|brief|import|series."""
+"""Command line: python -m indicators validate|check|schema|charts|export|brief|import|series."""
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -11,8 +10,9 @@ from pathlib import Path
 from .checks import filter_by_severity, run_checks
 from .changes import plan_upload
 from .dataset import CsvError, folder_files, load_folder
+from .store import folder_label
 from .provenance import read_source_text, verify
-from .schema import Severity
+from .schema import TABLES, Severity
 from .settings import data_dir
 from .text import SafeStream
 
@@ -39,10 +39,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if errors:  # the folder itself is broken: say so before judging the files against it
             errors.insert(0, CsvError(str(args.data), None, None, None, "the data folder is invalid"))
         else:
-            plan = plan_upload(folder_files(args.data), uploads, args.mode, flags=False, current=result.parsed)
+            plan = plan_upload(folder_files(args.data), uploads, args.mode, flags=args.mode == "merge",
+                               current=result.parsed)
             errors = plan.errors
             if plan.ok:
                 parsed = plan.parsed
+                _print_plan(plan)
     verified = None
     if args.source_text:
         if not Path(args.source_text).is_file():
@@ -61,6 +63,65 @@ def cmd_validate(args: argparse.Namespace) -> int:
     counts = {t: len(p) for t, p in parsed.items()}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     print(f"OK: {summary}" + (f"; {verified} quotes found in the source text and stating their figures" if verified is not None else ""))
+    return 0
+
+
+PLAN_LINES = 50
+"""Rows listed per table and kind of change; the counts say how many there are."""
+
+
+def _print_plan(plan) -> None:
+    """What applying the files would change, as the Data page's preview shows it: per table the rows
+    added, each changed cell (old -> new), the removed ids (the first PLAN_LINES of each); then, in
+    merge mode, the flags raised and resolved."""
+    for diff in plan.diffs:
+        print(f"{diff.file} -> {diff.table}.csv ({plan.mode}): {diff.added_count} added, {len(diff.changed)} changed, "
+              f"{len(diff.removed)} removed, {diff.unchanged} unchanged")
+        id_column = TABLES[diff.table].id_column
+        added = diff.added_frame.head(PLAN_LINES).to_dict("records") if diff.added_count else []
+        for row in added:
+            rest = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != id_column and v != "")
+            print(f"  + {row[id_column]}: {rest}")
+        _more(diff.added_count, "added rows")
+        cells = [(c.row_id, column, old, new) for c in diff.changed[:PLAN_LINES] for column, (old, new) in c.fields.items()]
+        for row_id, column, old, new in cells:
+            print(f"  ~ {row_id} {column}: {old!r} -> {new!r}")
+        _more(len(diff.changed), "changed rows")
+        for row_id in diff.removed[:PLAN_LINES]:
+            print(f"  - {row_id}")
+        _more(len(diff.removed), "removed ids")
+    if plan.mode == "merge":
+        print(f"flags: {len(plan.raised)} raised, {len(plan.resolved)} resolved")
+        for flag in plan.raised:
+            print(f"  new {flag.severity.value}: {flag.title}")
+        for flag in plan.resolved:
+            print(f"  resolved: {flag.title}")
+    if not plan.changes_anything:
+        print("the files change nothing")
+
+
+def _more(count: int, what: str) -> None:
+    if count > PLAN_LINES:
+        print(f"  … and {count - PLAN_LINES:,} more {what}")
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """The columns of each CSV and their rules, read off the validation models (as the Data page shows them)."""
+    from .schema import TABLES, describe_columns
+
+    for n, (name, model) in enumerate(TABLES.items()):
+        if args.table and name != args.table:
+            continue
+        rows = describe_columns(model)
+        if args.format == "json":
+            print(json.dumps({"table": f"{name}.csv", "columns": rows}, ensure_ascii=False))
+            continue
+        print(f"{name}.csv")
+        width = max(len(r["column"]) for r in rows)
+        for r in rows:
+            required = "required" if r["required"] == "yes" else "optional"
+            print(f"  {r['column'].ljust(width)}  {required:<8}  {r['description']}")
+        print()
     return 0
 
 
@@ -100,14 +161,6 @@ def _load_checked(folder: Path):
         print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
         return None
     return result.dataset, run_checks(result.dataset)
-
-
-def folder_revision(folder: Path) -> str:
-    """What a citation names as the dataset revision: the folder and a hash of its CSVs."""
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.csv")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return f"{folder.resolve().name}/ folder, sha256 {digest.hexdigest()[:12]}"
 
 
 def _unknown_charts(dataset, chart_ids: list[str]) -> list[str]:
@@ -183,7 +236,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     missing = export.image_support()
     if missing:
         print(f"note: the pack has no images. {missing}", file=sys.stderr)
-    return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_revision(args.data)))
+    return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_label(args.data)))
 
 
 # --------------------------------------------------------------------------- official statistics
@@ -251,20 +304,6 @@ def cmd_series(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import TABLES, describe_columns
-
-    for table, model in TABLES.items():
-        if args.table and table != args.table:
-            continue
-        print(f"## {table}.csv — {(model.__doc__ or '').strip().splitlines()[0]}\n")
-        print("| column | required | description |\n| --- | --- | --- |")
-        for c in describe_columns(model):
-            print(f"| `{c['column']}` | {c['required']} | {c['description']} |")
-        print()
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m indicators", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -283,6 +322,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--severity", choices=[s.value for s in Severity], default="info",
                    help="show flags of this severity and above (default: all)")
     c.set_defaults(func=cmd_check)
+
+    sc = sub.add_parser("schema", help="print the columns of each CSV and their rules, from the models")
+    sc.add_argument("table", nargs="?", choices=list(TABLES), help="one table only (default: all)")
+    sc.add_argument("--format", choices=("text", "json"), default="text", help="json: one object per table and line")
+    sc.add_argument("--data", type=Path, default=DEFAULT_DATA, help=argparse.SUPPRESS)
+    sc.set_defaults(func=cmd_schema)
 
     ch = sub.add_parser("charts", help="list the chart ids and titles (one per line, tab-separated)")
     ch.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -320,10 +365,6 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--data-dir", "--data", dest="data", type=Path, default=DEFAULT_DATA)
     se.set_defaults(func=cmd_series)
 
-    sc = sub.add_parser("schema", help="print every table's columns and rules, read off the models (Markdown)")
-    sc.add_argument("--table", choices=None, help="only this table (e.g. series)")
-    sc.add_argument("--data", type=Path, default=DEFAULT_DATA, help=argparse.SUPPRESS)
-    sc.set_defaults(func=cmd_schema)
     return parser
 
 

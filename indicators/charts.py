@@ -46,7 +46,7 @@ COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 SYMBOLS = ["circle", "square", "diamond", "cross", "x", "pentagon", "hexagon", "star"]
 IMPLIED_COLOUR = "#7f7f7f"
 KEY = ("Error bars: the values each figure allows as written. ▲/▼ more/less than (open-ended), "
-       "≈ approximate, hollow grey markers: implied by a stated change or multiple (hover for how), "
+       "≈ approximate, hollow grey markers (1), (2)…: implied by a stated change or multiple (how: the numbered notes), "
        "black outline and ⚠: in conflict with another figure.")
 
 PAGE_CATEGORIES: dict[str, tuple[Category, ...]] = {
@@ -331,6 +331,8 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
         _add_points(fig, group, esc(who_), COLOURS[i % len(COLOURS)], SYMBOLS[i % len(SYMBOLS)])
     implied = points[points["kind"] == "implied"]
     if not implied.empty:
+        # numbered, so a printed chart says what implies each hollow marker (a note line per number)
+        implied = implied.assign(label=[f"({n}) {label}" for n, label in enumerate(implied["label"], 1)])
         _add_points(fig, implied, "Implied by a stated change or multiple", IMPLIED_COLOUR, "circle-open")
     for row in points[points["kind"] != "reference"].itertuples():
         if not (math.isfinite(row.lo) and math.isfinite(row.hi)):
@@ -341,7 +343,7 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
     relative = not points.empty and set(points["measure"]) <= {"change_pct", "multiple"}
     y_title = ("percent change / multiple of the base" if relative else unit_label(indicator.unit))
     sources = sorted({s for ids in points["source_id"] for s in str(ids).split(";") if s})
-    notes = footnote_lines(dataset, sources)
+    notes = footnote_lines(dataset, sources) + implied_notes(implied)
     _layout(fig, spec.title, indicator, y_title, notes, points)
     return fig
 
@@ -360,6 +362,11 @@ def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, 
     ))
 
 
+def implied_notes(implied: pd.DataFrame) -> list[str]:
+    """'(1) 2014: Liu Changmin … gives $64bn … and a 28% decrease, which implies $87.59bn to $90.21bn …'."""
+    return [f"{label.split(' ', 1)[0]} {x}: {note}" for label, x, note in zip(implied["label"], implied["x"], implied["note"])]
+
+
 def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str) -> None:
     finite_lo = group["lo"].where(group["lo"].map(math.isfinite), group["y"])
     finite_hi = group["hi"].where(group["hi"].map(math.isfinite), group["y"])
@@ -371,8 +378,8 @@ def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, sym
     ]
     fig.add_trace(go.Scatter(
         x=group["x"], y=group["y"], name=name, mode="markers+text",
-        text=["" if k == "implied" else esc(label) + (" target" if t else "") + (" ⚠" if c else "")
-              for label, t, c, k in zip(group["label"], is_target, group["in_conflict"], group["kind"])],
+        text=[esc(label) + (" target" if t else "") + (" ⚠" if c else "")
+              for label, t, c in zip(group["label"], is_target, group["in_conflict"])],
         textposition="middle right", textfont=dict(size=13, color="#222222"),
         marker=dict(symbol=symbols, size=[26 if t else 12 for t in is_target], color=colour,
                     line=dict(width=[3 if (t or c) else 1 for t, c in zip(is_target, group["in_conflict"])],
@@ -420,8 +427,9 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
         hoverlabel=dict(align="left", bgcolor="white", font=dict(family=FONT, size=12)),
         yaxis=dict(title=dict(text=esc(y_title)), zeroline=True, rangemode="tozero" if indicator.unit is not Unit.rank else "normal",
                    autorange="reversed" if indicator.unit is Unit.rank else True),
-        xaxis=dict(type="category", title=dict(text="Year" if x_is_year else ""),
-                   categoryorder="category ascending" if x_is_year else "trace"),
+        # gridlines between categories: the markers of one year, dodged side by side, sit in that year's cell
+        xaxis=dict(type="category", title=dict(text="Year" if x_is_year else ""), tickson="boundaries", showgrid=True,
+                   gridcolor="#cccccc", categoryorder="category ascending" if x_is_year else "trace"),
     )
     fig.add_annotation(
         text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,

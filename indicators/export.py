@@ -246,7 +246,7 @@ def cite_chart(dataset: Dataset, chart_id: str, revision: str, *,
         if isinstance(src, Source):
             lines.append(citation(src).removesuffix("."))
     accessed = (today or dt.date.today()).isoformat()
-    lines.append(f"China–Russia indicators dashboard, dataset revision {revision}, accessed {accessed}")
+    lines.append(f"China–Russia indicators dashboard, dataset {revision}, accessed {accessed}")
     return "\n".join(lines)
 
 
@@ -493,7 +493,7 @@ def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: st
     lines = [
         "# Briefing pack: China–Russia indicators",
         "",
-        f"Dataset revision: {md_readable(revision)}. Made {dt.date.today().isoformat()}.",
+        f"Dataset: {md_readable(revision)}. Made {dt.date.today().isoformat()}.",
         "",
     ]
     if missing is None:

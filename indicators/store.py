@@ -197,8 +197,38 @@ class Revision:
     files: tuple[FileInfo, ...]
 
     @property
+    def digest(self) -> str:
+        return content_digest({f.table: f.sha256 for f in self.files})
+
+    @property
     def label(self) -> str:
-        return f"revision {self.id} ({self.created_at[:16].replace('T', ' ')} UTC)"
+        """How the sidebar, citations, briefing packs and the CLI name this version of the data."""
+        return f"revision {self.id} ({self.created_at[:16].replace('T', ' ')} UTC, content {self.digest})"
+
+
+def content_digest(file_hashes: Mapping[str, str]) -> str:
+    """12 hex digits naming a set of tables by content: the same CSVs give the same digest anywhere."""
+    digest = hashlib.sha256()
+    for table in sorted(file_hashes):
+        digest.update(f"{table}:{file_hashes[table]}\n".encode())
+    return digest.hexdigest()[:12]
+
+
+def folder_label(folder: str | Path, url: str | None = None) -> str:
+    """The label of a data folder: the stored revision with the same content (newest first), as the
+    dashboard names it, or, when no stored revision holds it, the folder and its content digest.
+    Reads an existing store only: a SQLite file that does not exist is not created."""
+    folder = Path(folder)
+    digest = content_digest({t: hashlib.sha256(b).hexdigest() for t, b in folder_files(folder).items()})
+    url = url or settings.database_url()
+    if not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).is_file():
+        try:
+            for rev in Store(url).history():
+                if rev.digest == digest:
+                    return rev.label
+        except Exception:  # noqa: BLE001 an unreadable store: fall back to the folder's own name
+            pass
+    return f"{folder.resolve().name}/ folder, not a stored revision (content {digest})"
 
 
 Files = dict[str, bytes]

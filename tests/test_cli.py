@@ -171,8 +171,55 @@ def test_series_prints_every_reference_value_with_unit_and_reporter():
     assert unknown.returncode == 2 and "no indicator 'no-such'" in unknown.stderr
 
 
-def test_schema_prints_the_columns_from_the_models():
-    done = run("schema", "--table", "series")
-    assert done.returncode == 0 and done.stdout.startswith("## series.csv")
-    assert "| `period` | yes | a year (2015) or a window of years, first/last inclusive (2011/2015) |" in done.stdout
-    assert "| `retrieved` | no |" in run("schema").stdout
+def test_schema_prints_the_columns_and_rules_of_each_csv_from_the_models():
+    from indicators.schema import TABLES, describe_columns
+
+    done = run("schema")
+    assert done.returncode == 0, done.stderr
+    for name, model in TABLES.items():
+        assert f"{name}.csv" in done.stdout.splitlines()
+        for col in describe_columns(model):
+            assert any(line.split()[:1] == [col["column"]] and col["description"] in line
+                       for line in done.stdout.splitlines()), col
+    one = json.loads(run("schema", "observations", "--format", "json").stdout)
+    assert one["table"] == "observations.csv" and any(c["column"] == "qualifier" for c in one["columns"])
+
+
+def test_validate_merge_says_what_the_file_would_change_cell_by_cell(tmp_path):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO((DATA / "observations.csv").read_text(encoding="utf-8"))))
+    changed = dict(rows[0], note="a new note")
+    added = dict(rows[0], obs_id="cli-new-row", note="added by a test")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([changed, added])
+    path = tmp_path / "merge.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    done = run("validate", "--mode", "merge", str(path))
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert f"merge.csv -> observations.csv (merge): 1 added, 1 changed, 0 removed, {len(rows) - 1} unchanged" in lines
+    assert any(line.startswith("  + cli-new-row: ") for line in lines)
+    assert f"  ~ {rows[0]['obs_id']} note: {rows[0]['note']!r} -> 'a new note'" in lines
+
+
+def test_every_command_the_readme_shows_runs(tmp_path):
+    """The README's command-line block, run as written (outputs into tmp_path)."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Command line", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    commands = [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+    assert len(commands) >= 6
+    (tmp_path / "my-observations.csv").write_bytes((DATA / "observations.csv").read_bytes())
+    for command in commands:
+        bare = re.sub(r"\s*\[[^\]]*\]", "", command)  # optional [--flags] left out
+        args = shlex.split(bare.replace("../shared/sources/china-russia-gaming-the-west.txt", str(SOURCE_TEXT)))
+        assert args[:3] == [".venv/bin/python", "-m", "indicators"], command
+        args = [str(tmp_path / a) if a.endswith((".png", ".zip", "my-observations.csv")) else a for a in args[3:]]
+        done = run(*args)
+        assert done.returncode == 0, (command, done.stdout[-500:], done.stderr[-500:])

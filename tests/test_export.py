@@ -19,7 +19,7 @@ from indicators.text import md_readable
 from indicators.charts import build_figure, find_spec
 from indicators.checks import run_checks
 
-from .conftest import ROOT
+from .conftest import DATA, ROOT
 
 CHART = "china-russia-trade"
 TRADE_2015_CONFLICT = "Liu Fenghua and Liu Changmin disagree on China–Russia bilateral trade (2015)"
@@ -116,7 +116,7 @@ def test_cite_this_figure(checked):
     lines = text.splitlines()
     assert lines[0] == "China–Russia bilateral trade"
     assert "Liu Fenghua, cited by Mathieu Duchâtel, “China and Russia: Towards an alliance treaty?”, China Analysis, ECFR (2016)" in lines
-    assert lines[-1] == "China–Russia indicators dashboard, dataset revision r42, accessed 2026-11-28"
+    assert lines[-1] == "China–Russia indicators dashboard, dataset r42, accessed 2026-11-28"
 
 
 def test_unknown_chart_id_names_the_charts_command(checked):
@@ -162,6 +162,21 @@ def test_svg_keeps_the_title_and_the_footnote(figure):
 
 
 @needs_chromium
+def test_a_static_chart_explains_its_implied_markers_and_years_to_a_printed_reader(figure):
+    """No hover on paper: each hollow marker carries a number and its range, and a note line per number
+    says what implies it; gridlines between the years frame the markers dodged side by side."""
+    import html
+
+    text = html.unescape(export.figure_bytes(figure, "svg").decode("utf-8"))
+    for n in (1, 2, 3):
+        assert f"({n}) implied [" in text  # beside the marker
+        assert f"({n}) 201" in text  # the note line: "(1) 2014: Liu Changmin … which implies …"
+    assert "gives a 28% decrease, which implies $87.59bn to $90.21bn" in text
+    assert "hover" not in text
+    assert figure.layout.xaxis.tickson == "boundaries" and figure.layout.xaxis.showgrid
+
+
+@needs_chromium
 def test_pdf(figure):
     assert export.figure_bytes(figure, "pdf").startswith(b"%PDF")
 
@@ -181,7 +196,7 @@ def test_briefing_pack_carries_images_data_citations_and_flags(checked):
     assert png_size(files[f"charts/{CHART}.png"]) == (1600 * export.PACK_PNG_SCALE, 900 * export.PACK_PNG_SCALE)
     readme = files["README.md"].decode("utf-8")
     assert "## China–Russia bilateral trade" in readme and "## Russian crude oil exports to China" in readme
-    assert "dataset revision r42" in readme and "Liu Changmin, cited by Michal Makocki" in readme
+    assert "Dataset: r42" in readme and "Liu Changmin, cited by Michal Makocki" in readme
     assert f"**CONFLICT**: {TRADE_2015_CONFLICT}" in readme
     # every flag on the chart's figures travels with it
     for title in export.chart_sheets(*checked, CHART)["flags"]["title"]:
@@ -249,4 +264,30 @@ def test_cli_brief_writes_the_pack(tmp_path):
     assert done.returncode == 0, done.stderr
     files = read_zip(out.read_bytes())
     assert {"README.md", "data.xlsx", f"charts/{CHART}.png", f"charts/{CHART}.svg"} == set(files)
-    assert "data/ folder, sha256 " in files["README.md"].decode("utf-8")
+    assert "Dataset: " in files["README.md"].decode("utf-8")
+
+
+def test_the_pack_names_the_dataset_as_the_dashboard_does(tmp_path):
+    """The CLI's pack and the dashboard's sidebar, citations and pack all carry one label."""
+    import os
+    import subprocess
+    import sys
+
+    from indicators.store import Store, folder_label
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    unstored = folder_label(DATA, url)  # no store file yet: the folder and its content digest
+    assert not (tmp_path / "store.db").exists()  # reading a label never creates a store
+    label = Store(url).ensure_initialised(DATA).label  # what the dashboard's sidebar shows
+    assert label.startswith("revision 0 (") and unstored.endswith(label.rsplit("content ", 1)[1])  # same content digest
+    out = tmp_path / "brief.zip"
+    done = subprocess.run([sys.executable, "-m", "indicators", "brief", CHART, "-o", str(out)], cwd=ROOT,
+                          env=dict(os.environ, INDICATORS_DB_URL=url), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    readme = read_zip(out.read_bytes())["README.md"].decode("utf-8")
+    assert f"Dataset: {md_escaped(label)}." in readme
+    assert f"dataset {md_escaped(label)}, accessed" in readme  # each chart's citation
+
+
+def md_escaped(text: str) -> str:
+    return md_readable(text)

@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT
 
-PAGES = ["pages/overview.py", "pages/trade.py", "pages/security.py", "pages/military.py",
-         "pages/infrastructure.py", "pages/other.py", "pages/timeline.py", "pages/inconsistencies.py",
-         "pages/sources.py", "pages/data.py", "pages/briefing.py"]
+PAGES = ["views/overview.py", "views/trade.py", "views/security.py", "views/military.py",
+         "views/infrastructure.py", "views/other.py", "views/timeline.py", "views/inconsistencies.py",
+         "views/sources.py", "views/data.py", "views/briefing.py"]
 
 
 def open_page(path: str | None = None, **query) -> AppTest:
@@ -29,10 +29,44 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
+CHART_PAGES = ["views/trade.py", "views/security.py", "views/military.py", "views/infrastructure.py", "views/other.py"]
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders(path):
+def test_every_page_renders_with_a_title(path):
     at = open_page(path)
-    assert at.title or at.get("plotly_chart")
+    assert len(at.title) == 1 and at.title[0].value.strip()
+
+
+def chart_ids() -> dict[str, str]:
+    """Chart title -> chart id, as the picker's options name them."""
+    from indicators.charts import chart_specs
+    from indicators.dataset import load_folder
+
+    return {s.title: s.id for s in chart_specs(load_folder(ROOT / "data").dataset)}
+
+
+def pick(at: AppTest, title_part: str) -> AppTest:
+    """Click the chart picker's option whose title contains `title_part`."""
+    picker = at.pills[0]
+    option = next(o for o in picker.options if title_part in o)
+    picker.set_value(chart_ids()[option]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("path", CHART_PAGES)
+def test_a_chart_page_draws_one_chart_and_names_every_other_in_its_picker(path):
+    at = open_page(path)
+    assert len(figures(at)) == 1  # one figure per page load: the browser draws one chart, not ten
+    picker = at.pills[0]
+    assert picker.indices == [0] and len(picker.options) >= 1
+    assert picker.label.startswith(f"{len(picker.options)} chart")
+    if len(picker.options) > 1:
+        pick(at, picker.options[-1])
+        shown = figures(at)
+        assert len(shown) == 1 and picker.options[-1].split(" ")[0] in shown[0]["layout"]["title"]["text"]
+        assert at.query_params["chart"]  # the picked chart is in the address, to share it
 
 
 def test_sidebar_says_what_is_shown():
@@ -43,15 +77,16 @@ def test_sidebar_says_what_is_shown():
 
 def test_overview_shows_both_2015_trade_figures_with_a_badge():
     at = open_page()
-    trade = [m for m in at.metric if m.label.startswith("China–Russia bilateral trade")]
-    assert trade and "$64bn" in trade[0].value and "$69bn" in trade[0].value
-    assert any(m.value.startswith(":red-badge[") and "sources disagree" in m.value for m in at.markdown)
-    crude = [m for m in at.metric if "crude" in m.label]
-    assert crude and crude[0].value == "37.63 million tonnes"  # a card names its unit
+    text = [m.value for m in at.markdown]
+    label = next(i for i, v in enumerate(text) if v.startswith("**China–Russia bilateral trade"))
+    assert "$64bn · $69bn" in text[label + 1]  # the value under its title, whole (it wraps, never cut)
+    assert "sources disagree" in text[label + 2] and text[label + 2].startswith(":red[")
+    crude = next(i for i, v in enumerate(text) if "crude" in v and v.startswith("**"))
+    assert ">37.63 million tonnes<" in text[crude + 1]  # a card names its unit
 
 
 def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
-    at = open_page("pages/trade.py")
+    at = open_page("views/trade.py")
     specs = figures(at)
     trade = next(f for f in specs if "China–Russia bilateral trade" in f["layout"]["title"]["text"])
     notes = " ".join(a.get("text", "") for a in trade["layout"].get("annotations", []))
@@ -65,7 +100,7 @@ def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
 
 
 def test_security_page_shows_bounds_and_approximations_as_such():
-    at = open_page("pages/security.py")
+    at = pick(open_page("views/security.py"), "joined")
     recruits = next(f for f in figures(at) if "ISIS" in f["layout"]["title"]["text"] and "joined" in f["layout"]["title"]["text"])
     texts = " ".join(" ".join(t.get("text", []) or []) for t in recruits["data"])
     assert "&gt;5,000" in texts and "≈1,000" in texts  # escaped text: the browser shows ">5,000"
@@ -76,7 +111,7 @@ def test_security_page_shows_bounds_and_approximations_as_such():
 
 
 def test_inconsistency_cards_show_quotes_and_filter_by_author():
-    at = open_page("pages/inconsistencies.py")
+    at = open_page("views/inconsistencies.py")
     body = " ".join(m.value for m in at.markdown)
     assert "Liu Fenghua" in body and "Bilateral trade totalled \\$95 billion" in body
 
@@ -97,13 +132,13 @@ def test_inconsistency_cards_show_quotes_and_filter_by_author():
 
 
 def test_a_flag_link_brings_its_chart_first():
-    at = open_page("pages/trade.py", chart="russia-china-crude-exports")
+    at = open_page("views/trade.py", chart="russia-china-crude-exports")
     first = figures(at)[0]
     assert "crude" in first["layout"]["title"]["text"].lower()
 
 
 def test_data_page_filters_and_counts():
-    at = open_page("pages/data.py")
+    at = open_page("views/data.py")
     at.text_input[0].input("Uzbek").run()
     assert any(m.value.startswith("1 of ") or m.value.startswith("2 of ") for m in at.markdown)
 
@@ -117,7 +152,7 @@ def test_html_in_the_data_is_shown_as_text(tmp_path, monkeypatch):
     path.write_text(path.read_text(encoding="utf-8").replace(
         "China–Russia bilateral trade,", "China–Russia bilateral trade <script>alert(1)</script>,", 1), encoding="utf-8")
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
-    at = open_page("pages/trade.py")
+    at = open_page("views/trade.py")
     title = next(f["layout"]["title"]["text"] for f in figures(at) if "bilateral" in f["layout"]["title"]["text"])
     assert "&lt;script&gt;" in title and "<script>" not in title
 

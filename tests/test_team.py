@@ -24,7 +24,7 @@ def load() -> AppTest:
 
 
 def data_page_works(at: AppTest) -> bool:
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     return not at.exception and not at.error and [t.value for t in at.title] == ["Data"]
 
 
@@ -42,7 +42,7 @@ def test_the_database_away_shows_a_sentence_and_the_app_recovers_without_losing_
     apply_upload(store, [("m.csv", csv_bytes("observations", [NEW_ROW]))], "merge", "before the outage", "tester")
     postgres_server.stop_server()
     try:
-        at.switch_page("pages/data.py").run()  # the open session clicks on
+        at.switch_page("views/data.py").run()  # the open session clicks on
         assert not at.exception
         (error,) = at.error
         assert error.value.startswith("The database (postgresql+psycopg://indicators@127.0.0.1:")

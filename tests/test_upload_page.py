@@ -15,7 +15,7 @@ NEW_ROW = obs("china-russia-trade-2015-example", "70", indicator_id="china-russi
 
 def data_page() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     assert not at.exception
     return at
 
@@ -38,7 +38,7 @@ def test_valid_upload_previews_then_applies_and_every_page_sees_it(private_store
     assert not at.exception
     assert Store(private_store).head().id == 1
     assert "Applied as revision 1" in texts(at)
-    at.switch_page("pages/trade.py").run()
+    at.switch_page("views/trade.py").run()
     assert any("$70bn" in " ".join(t.get("text") or []) for f in _figures(at) for t in f["data"])
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # another user's session
     assert "Dataset: revision 1" in " ".join(c.value for c in fresh.sidebar.caption)

@@ -23,12 +23,7 @@ from benchmarks._common import free_port, stop  # one copy of the process helper
 
 from ..conftest import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from indicators.settings import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401  (one copy: tests and benchmarks)
 VIEWPORT = {"width": 1400, "height": 1000}
 HEALTH_TIMEOUT_S = 60
 TIMEOUT_MS = 30_000  # plotly.js is 4.7 MB: parsing it on 2 cores takes seconds
@@ -88,6 +83,13 @@ def server(tmp_path_factory, chromium):
     """Base URL of a Streamlit server for this session's e2e tests (its own SQLite store); stopped at the end."""
     folder = tmp_path_factory.mktemp("e2e-server")
     with streamlit_server(folder, f"sqlite:///{folder / 'e2e.db'}") as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(tmp_path, chromium):
+    """A server no browser has opened yet, for what only a first load shows; stopped after the test."""
+    with streamlit_server(tmp_path, f"sqlite:///{tmp_path / 'e2e.db'}") as base:
         yield base
 
 

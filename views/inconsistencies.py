@@ -5,10 +5,10 @@ import json
 import streamlit as st
 
 from indicators.summaries import VERDICTS, all_authors, charts_of_flag, filter_flags, flag_sides, md
-from pages._shell import app_state
+from views._shell import app_state
 
-PAGES = {"trade": "pages/trade.py", "security": "pages/security.py", "military": "pages/military.py",
-         "infrastructure": "pages/infrastructure.py", "other": "pages/other.py"}
+PAGES = {"trade": "views/trade.py", "security": "views/security.py", "military": "views/military.py",
+         "infrastructure": "views/infrastructure.py", "other": "views/other.py"}
 ICONS = {"conflict": ":red[:material/error:]", "warning": ":orange[:material/warning:]", "info": ":blue[:material/info:]"}
 
 state = app_state()

@@ -5,7 +5,7 @@ import streamlit as st
 from indicators import export
 from indicators.charts import chart_specs
 from indicators.summaries import md
-from pages._shell import app_state
+from views._shell import app_state
 
 state = app_state()
 st.title("Briefing pack")

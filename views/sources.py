@@ -3,7 +3,7 @@
 import streamlit as st
 
 from indicators.summaries import source_table, writers
-from pages._shell import app_state
+from views._shell import app_state
 
 state = app_state()
 st.title("Sources")

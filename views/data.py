@@ -14,7 +14,7 @@ from indicators.imports.upload import apply_import_at, downloads_in, error_rows,
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused, StoreError
 from indicators.summaries import filter_observations, md, observations_table
-from pages._shell import head_state, secrets, store
+from views._shell import head_state, secrets, store
 
 SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say how many there are
 

@@ -92,7 +92,7 @@ def app_state() -> AppState:
     if state is None:
         st.error(f"The active dataset ({md(label)}) is invalid: {len(errors)} error(s). "
                  "Nothing can be shown until it is fixed or reverted on the Data page (History).")
-        st.page_link("pages/data.py", label="Open the Data page to revert", icon=":material/history:")
+        st.page_link("views/data.py", label="Open the Data page to revert", icon=":material/history:")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
         st.stop()
     return state
@@ -100,19 +100,39 @@ def app_state() -> AppState:
 
 # --------------------------------------------------------------------------- charts
 
-def render_category_page(page: str, intro: str) -> None:
+def render_category_page(page: str, title: str, intro: str) -> None:
+    """A page title, a picker naming every chart of the page, and the picked chart.
+
+    One chart at a time: the browser draws one plotly figure per load instead of ten, and every
+    other chart is one click away. `?chart=ID` (a flag's link) picks the chart; picking one puts it
+    in the address, so a chart can be shared by its URL.
+    """
     state = app_state()
+    st.title(title)
     st.caption(intro)
     specs = chart_specs(state.dataset, PAGE_CATEGORIES[page])
     if not specs:
         st.info("No figures in these categories yet.")
         return
+    titles = {s.id: s.title for s in specs}
     focus = st.query_params.get("chart")
-    if focus and any(s.id == focus for s in specs):
-        specs = sorted(specs, key=lambda s: s.id != focus)
-        st.info(f"Showing the chart a flag links to first: **{md(next(s.title for s in specs))}**.")
-    for spec in specs:
-        render_chart(state, spec)
+    key = f"pick-{page}"
+    if focus in titles and st.session_state.get(f"{key}-focus") != focus:
+        st.session_state[key] = focus  # a link to a chart picks it, also when this page is already open
+        st.session_state[f"{key}-focus"] = focus
+    if st.session_state.get(key) not in titles:
+        st.session_state[key] = next(iter(titles))
+    chosen = st.pills(
+        f"{len(specs)} charts on this page: pick one", list(titles), required=True,
+        format_func=titles.get, key=key, on_change=_chart_in_url, args=(key,), width="stretch",
+    )
+    spec = next(s for s in specs if s.id == chosen)
+    render_chart(state, spec)
+
+
+def _chart_in_url(key: str) -> None:
+    st.query_params["chart"] = st.session_state[key]
+    st.session_state[f"{key}-focus"] = st.session_state[key]
 
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
@@ -124,29 +144,36 @@ def _chart(url: str, revision_id: int, chart_id: str):
 
 
 def render_chart(state: AppState, spec: ChartSpec) -> None:
-    """Chart | Table | Sources, with downloads built only when clicked."""
+    """Chart | Table | Sources, with downloads built only when clicked.
+
+    The tabs are lazy (`on_change="rerun"`): only the open tab's content is sent, so a page load
+    draws the chart and nothing else (the table grid's JavaScript loads when the Table tab opens).
+    """
     with st.container(border=True, key=f"chart-{spec.id}"):
         fig, points = _chart(store().url, state.revision_id, spec.id)
-        chart, table, sources = st.tabs(["Chart", "Table", "Sources"])
-        with chart:
-            st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=f"plot-{spec.id}")
-        with table:
-            if spec.kind == "ranking":
-                st.dataframe(points[["who", "period", "rank", "entity", "label", "highlight"]], hide_index=True,
-                             column_config={"who": "whose statistics", "label": "rank and value",
-                                            "highlight": "the claim's entity"})
-            else:
-                st.dataframe(
-                    points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
-                    hide_index=True,
-                    column_config={"label": "figure as written", "interval": "values it allows"},
-                )
-        with sources:
-            for line in footnote_lines(state.dataset, {s for ids in points["source_id"] for s in str(ids).split(";") if s}):
-                st.markdown(md(line))
-            if spec.kind != "ranking":
-                for row in points[points["kind"].isin(["stated", "target"])].itertuples():
-                    st.markdown(f"> {md(row.quote)}\n\n— {md(row.who)}, *{md(row.article)}* ({md(row.label)}, {md(row.period)})")
+        chart, table, sources = st.tabs(["Chart", "Table", "Sources"], key=f"tabs-{spec.id}", on_change="rerun")
+        if chart.open:
+            with chart:
+                st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=f"plot-{spec.id}")
+        if table.open:
+            with table:
+                if spec.kind == "ranking":
+                    st.dataframe(points[["who", "period", "rank", "entity", "label", "highlight"]], hide_index=True,
+                                 column_config={"who": "whose statistics", "label": "rank and value",
+                                                "highlight": "the claim's entity"})
+                else:
+                    st.dataframe(
+                        points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
+                        hide_index=True,
+                        column_config={"label": "figure as written", "interval": "values it allows"},
+                    )
+        if sources.open:
+            with sources:
+                for line in footnote_lines(state.dataset, {s for ids in points["source_id"] for s in str(ids).split(";") if s}):
+                    st.markdown(md(line))
+                if spec.kind != "ranking":
+                    for row in points[points["kind"].isin(["stated", "target"])].itertuples():
+                        st.markdown(f"> {md(row.quote)}\n\n— {md(row.who)}, *{md(row.article)}* ({md(row.label)}, {md(row.period)})")
         render_downloads(state, spec, fig)
 
 

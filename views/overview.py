@@ -1,9 +1,11 @@
 """Overview: headline figures (every source's value side by side), the most serious flags."""
 
+import html
+
 import streamlit as st
 
 from indicators.summaries import flag_counts, headlines, md, top_flags
-from pages._shell import app_state
+from views._shell import app_state
 
 state = app_state()
 st.title("China and Russia: Gaming the West — the figures")
@@ -14,14 +16,19 @@ st.markdown(
 )
 
 st.subheader("Headline figures")
+# Not st.metric: it cuts a long label or value to one line ("$64bn · $6…"). Markdown wraps, so every
+# figure and title stays readable at any width; the value keeps a large type.
 cards = headlines(state.dataset, state.result)
+VALUE_STYLE = "font-size:1.75rem;line-height:1.25;margin:0 0 0.25rem 0;overflow-wrap:anywhere"
 for start in range(0, len(cards), 4):
-    for col, card in zip(st.columns(4), cards[start : start + 4]):
-        with col.container(border=True):
-            st.metric(md(card.label), card.value,
-                      help=md("; ".join(f"{v}: {s}" for v, s in zip(card.values, card.sources))))
+    for n, (col, card) in enumerate(zip(st.columns(4), cards[start : start + 4]), start):
+        with col.container(border=True, key=f"headline-{n}"):
+            st.markdown(f"**{md(card.label)}**",
+                        help=md("; ".join(f"{v}: {s}" for v, s in zip(card.values, card.sources))))
+            st.markdown(f"<p style='{VALUE_STYLE}'>{html.escape(card.value)}</p>", unsafe_allow_html=True)
             if card.conflict:
-                st.badge(f"{len(card.values)} figures — sources disagree", icon=":material/warning:", color="red")
+                # coloured text, not st.badge: a badge is one line and cut in a narrow card
+                st.markdown(f":red[:material/warning: **{len(card.values)} figures: sources disagree**]")
                 for title in card.flag_titles[:2]:
                     st.caption(md(title))
             else:
@@ -37,7 +44,7 @@ for flag in top_flags(state.result):
     with st.container(border=True):
         st.markdown(f"**{md(flag.title)}**  \n{md(flag.explanation)}")
         st.caption(f"{flag.severity.value} · {flag.kind} · {flag.id}")
-st.page_link("pages/inconsistencies.py", label="All inconsistencies", icon=":material/warning:")
+st.page_link("views/inconsistencies.py", label="All inconsistencies", icon=":material/warning:")
 
 st.subheader("What the dashboard holds")
 c = state.dataset.counts()

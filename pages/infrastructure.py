@@ -1,6 +1,0 @@
-"""Infrastructure: distances and travel times, today against the high-speed plan."""
-
-from pages._shell import render_category_page
-
-render_category_page("infrastructure", "Distances, and travel times today against the proposed high-speed railway "
-                     "(ranges drawn as ranges).")

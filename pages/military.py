@@ -1,5 +1,0 @@
-"""Military & arms: arms-export shares and ranks, troops, commands and other military figures."""
-
-from pages._shell import render_category_page
-
-render_category_page("military", "Arms-export shares and ranks, troops in exercises, and the other military figures.")

@@ -1,6 +1,0 @@
-"""Security & counter-terrorism: ISIS recruits, arrests and attacks, SCO membership, exercises."""
-
-from pages._shell import render_category_page
-
-render_category_page("security", "ISIS recruits and deaths by country (bounds and approximations drawn as such), "
-                     "arrests and attacks, SCO membership and the counter-terrorism exercises.")
