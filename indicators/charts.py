@@ -413,14 +413,16 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
     footer = [esc(line) for line in notes] + [esc(KEY)]
     wrapped = [w for line in footer for w in textwrap.wrap(line, 125)]
     bottom = 75 + 17 * len(wrapped)
+    # the legend sits above the plot and wraps on a narrow screen (one entry a line at worst): room for it
+    top = 110 + 22 * len(fig.data)
     x_is_year = not points.empty and points["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.update_layout(
         template=TEMPLATE,
         font=dict(family=FONT, size=15, color="#222222"),
         title=dict(font=dict(size=20), text=f"<b>{esc(title)}</b><br><span style='font-size:13px'>{esc(indicator.description or '')[:140]}</span>",
                    x=0.01, xanchor="left", y=0.97, yanchor="top"),
-        height=520 + 17 * len(wrapped),
-        margin=dict(l=70, r=40, t=150, b=bottom),
+        height=370 + top + 17 * len(wrapped),
+        margin=dict(l=70, r=40, t=top, b=bottom),
         scattermode="group", scattergap=0.55,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=13)),
         showlegend=True,
