@@ -1,5 +1,5 @@
-"""A newer DOTS workbook uploaded through the real Data page in a real browser: preview, apply, and the new
-year's figures in the revision's history (4 series rows more)."""
+"""A newer DOTS workbook uploaded through the real Data page in a real browser: preview, apply, the new
+year's figures in the revision's history (4 series rows more), and the chart's line extended to 2021."""
 
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from playwright.sync_api import Page, expect
 
 from ..reference_files import RUSSIA_2021, XLSX, append_year, workbook_bytes
 from .conftest import TIMEOUT_MS
-from .test_browser import active_revision, assert_no_exception, eventually, grid_rows, history_revisions, open_app, tab
+from .test_browser import (
+    active_revision,
+    assert_no_exception,
+    eventually,
+    grid_rows,
+    history_revisions,
+    open_app,
+    tab,
+    wait_for_charts,
+)
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=TIMEOUT_MS)
@@ -80,3 +89,25 @@ def test_a_newer_dots_workbook_previews_applies_and_extends_the_series(page: Pag
     assert grown, f"no table grew by 4 rows: {parent} -> {now}"  # series.csv: 4 rows more
     expect(panel).to_contain_text("series.csv: 4 added, 0 changed, 0 removed")
     assert added_series(panel) == NEW_ROWS  # the revision's added rows, with the new year's values
+
+    # ... and the chart of China–Russia trade now draws Russia's series through 2021, under the claims
+    open_app(page, server, "/trade?chart=china-russia-trade")
+    wait_for_charts(page)
+    lines = series_lines(page)
+    assert lines["Russia’s statistics (IMF DOTS)"][-1][0] == "2021"
+    assert "$140.00bn" in lines["Russia’s statistics (IMF DOTS)"][-1][1]  # what its hover says
+    assert lines["China’s statistics (IMF DOTS)"][-1][0] == "2020"  # China's workbook was not touched
+
+
+def series_lines(page: Page) -> dict[str, list]:
+    """name -> [[x, hover text], ...] of every line trace in the page's drawn plotly chart (what the browser holds)."""
+    return page.evaluate(
+        """() => { const el = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+                   const out = {};
+                   for (const t of el.data) {
+                     if ((t.mode || '').includes('lines')) {
+                       const hover = Array.from(t.hovertext || []);
+                       out[t.name] = Array.from(t.x).map((x, i) => [x, hover[i] || '']);
+                     }
+                   }
+                   return out; }""")
