@@ -19,12 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `indicators` importable when run as benchmarks/NAME.py
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+from indicators.settings import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401  (one copy for tests and benchmarks)
 
 
 def median(values) -> float:

@@ -114,3 +114,27 @@ def test_an_apply_blocked_past_the_lock_timeout_says_so_in_a_sentence_and_can_be
     assert Store(private_store).head().id == 0
     next(b for b in at.button if b.label == "Apply").click().run()  # the upload is still there: apply again
     assert not at.exception and Store(private_store).head().id == 1 and "Applied as revision 1" in texts(at)
+
+
+def test_an_unreadable_head_still_offers_revert_on_the_data_page(private_store):
+    """However a head became unreadable, the pages say so and the Data page keeps History and revert."""
+    from .conftest import DATA
+
+    store = Store(private_store)
+    store.ensure_initialised(DATA)
+    broken = store.commit(lambda _head, files: {**files, "observations": b"obs_id\nnot a valid table\n"},
+                          "a broken head written behind the app's back", "test")
+    assert broken.id == 1
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("is invalid" in e.value for e in at.error)  # the overview says so instead of crashing
+    at.switch_page("views/data.py").run()
+    assert not at.exception and any("is invalid" in e.value for e in at.error)
+    at.selectbox[0].set_value(0).run()  # History: choose revision 0
+    revert = next(b for b in at.button if b.label == "Revert to revision 0")
+    assert not revert.disabled
+    revert.click().run()
+    assert not at.exception
+    head = Store(private_store).head()
+    assert head.id == 2 and head.kind == "revert"
+    assert Store(private_store).files(2) == Store(private_store).files(0)
