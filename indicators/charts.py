@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,20 +23,18 @@ from .checks import CheckResult
 from .dataset import Dataset
 from .intervals import format_interval
 from .schema import (
-    UNIT_RULES,
     Category,
     Indicator,
     Measure,
     Observation,
-    Qualifier,
     Severity,
     Source,
-    SourceKind,
     Unit,
     number_text,
 )
 from .imports.common import region_of_subregion
 from .verdicts import SeriesIndex, periods_for
+from .wording import PREFIX, citation, reference_label, short_name, unit_label, who, written  # noqa: F401
 
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"
@@ -56,12 +53,6 @@ PAGE_CATEGORIES: dict[str, tuple[Category, ...]] = {
     "infrastructure": (Category.infrastructure,),
     "other": (Category.other,),
 }
-
-_PREFIX = {
-    Qualifier.exact: "", Qualifier.approx: "≈", Qualifier.more_than: ">", Qualifier.at_least: "≥",
-    Qualifier.less_than: "<", Qualifier.at_most: "≤", Qualifier.range: "",
-}
-
 
 def esc(text: object) -> str:
     """Text from a CSV, made inert for plotly's HTML-like labels: no tag forms, shown as written.
@@ -111,40 +102,6 @@ def find_spec(dataset: Dataset, chart_id: str) -> ChartSpec:
 
 # --------------------------------------------------------------------------- words
 
-def who(source: Source | None) -> str:
-    if source is None:
-        return "unknown source"
-    if source.kind is SourceKind.statistics:
-        return f"{source.reporter} ({short_name(source)})"
-    if source.claimed_by:
-        return f"{source.claimed_by} (cited by {source.article_author})"
-    return source.article_author
-
-
-def short_name(source: Source) -> str:
-    """A statistical dataset as a legend names it: 'IMF DOTS', 'SIPRI Arms Transfers Database'."""
-    def acronym(text: str | None) -> str | None:
-        found = re.search(r"\(([A-Z][A-Za-z]{1,9})\)\s*$", text or "")
-        return found.group(1) if found else None
-
-    publisher = acronym(source.publisher) or source.publisher
-    dataset = acronym(source.dataset) or (source.dataset or "").split(",")[0]
-    return dataset if dataset.startswith(publisher) else f"{publisher} {dataset}"
-
-
-def citation(source: Source) -> str:
-    """The footnote line of DESIGN.md: 'Liu Changmin, cited by Michal Makocki, “…”, China Analysis, ECFR (2016).'
-
-    A statistical source: 'IMF, Direction of Trade Statistics (DOTS), reporter China, retrieved 2022-02-02.'"""
-    if source.kind is SourceKind.statistics:
-        url = f" {source.url}" if source.url else ""
-        return (f"{source.publisher}, {source.dataset}, as {source.reporter} reports it" if source.reporter != "SIPRI"
-                else f"{source.publisher}, {source.dataset}") + f", retrieved {source.retrieved}.{url}"
-    lead = f"{source.claimed_by}, cited by {source.article_author}" if source.claimed_by else source.article_author
-    work = f", {source.cited_work}" if source.cited_work and not source.claimed_by else ""
-    return f"{lead}{work}, “{source.article}”, {source.publication}, {source.publisher} ({source.year})."
-
-
 def footnote_lines(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
     lines = []
     for sid in sorted(set(source_ids)):
@@ -152,38 +109,6 @@ def footnote_lines(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
         if isinstance(src, Source):
             lines.append(f"Source: {citation(src)}")
     return lines
-
-
-def unit_label(unit: Unit) -> str:
-    return UNIT_RULES[unit].label
-
-
-def written(o: Observation, unit: Unit | None = None, with_unit: bool = False) -> str:
-    """The figure as the text writes it, with its qualifier: '>5,000', '≈1,000', '17–24'.
-
-    Money and shares always carry their sign ($, %); other units only when asked
-    (a chart's axis already names them, a headline card does not).
-    """
-    def fmt(d) -> str:
-        whole, _, frac = number_text(d).partition(".")
-        return f"{int(whole):,}" + (f".{frac}" if frac else "")
-    if o.qualifier is Qualifier.range:
-        body = f"{fmt(o.low)}–{fmt(o.high)}"
-    else:
-        body = _PREFIX[o.qualifier] + fmt(o.value)
-    if o.measure is Measure.change_pct:
-        return body + "%"
-    if o.measure is Measure.multiple:
-        return body + "×"
-    if unit is Unit.usd_bn:
-        return f"${body}bn".replace("$>", ">$").replace("$≈", "≈$").replace("$<", "<$")
-    if unit is Unit.percent:
-        return body + "%"
-    if with_unit and unit is Unit.rank:
-        return f"rank {body}"
-    if with_unit and unit is not None and unit is not Unit.count:
-        return f"{body} {UNIT_RULES[unit].label}"
-    return body
 
 
 # --------------------------------------------------------------------------- the data behind a chart
@@ -270,19 +195,6 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
                     "flags": "", "in_conflict": False,
                 })
     return rows
-
-
-def reference_label(value, unit: Unit | None) -> str:
-    """An official value as a chart labels it: '$67.95bn', '42.7%', '16th', '1,234 TIV'."""
-    x = float(value)
-    if unit is Unit.usd_bn:
-        return f"${x:,.2f}bn"
-    if unit is Unit.percent:
-        return f"{x:.1f}%"
-    if unit is Unit.rank:
-        n = round(x)
-        return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
 
 
 _INDEX_CACHE: dict[int, tuple[Dataset, SeriesIndex]] = {}

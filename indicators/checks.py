@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from .dataset import Dataset
 from .verdicts import ReferenceChecks
+from .wording import capital, claimant_of, cited_who, figure, interval_words, subject
 from .intervals import (
     APPROX_TOLERANCE,
-    INF,
     Interval,
     apply_change,
     format_interval,
@@ -33,11 +33,9 @@ from .schema import (
     Indicator,
     Measure,
     Observation,
-    Qualifier,
     Severity,
     Source,
     Unit,
-    number_text,
 )
 
 SEVERITY_ORDER = {Severity.conflict: 0, Severity.warning: 1, Severity.info: 2}
@@ -170,53 +168,26 @@ class _Engine:
         ind = self.indicators.get(indicator_id)
         return ind.name if ind else indicator_id
 
+    # the words are wording's; the engine only looks up whose source and which unit
+
     def who(self, o: Observation) -> str:
-        s = self.sources.get(o.source_id)
-        if s is None:
-            return o.source_id
-        writer = s.article_author.split()[-1]
-        return f"{s.claimed_by} (cited by {writer})" if s.claimed_by else s.article_author
+        return cited_who(self.sources.get(o.source_id), o.source_id)
 
     def claimant(self, o: Observation) -> str:
-        s = self.sources.get(o.source_id)
-        return (s.claimed_by or s.article_author) if s else o.source_id
+        return claimant_of(self.sources.get(o.source_id), o.source_id)
 
     def figure(self, o: Observation) -> str:
         """The figure as a briefer would say it: '$69bn', 'about 1,000', 'a 28% decrease'."""
-        if o.measure is Measure.change_pct:
-            assert o.value is not None or o.qualifier is Qualifier.range
-            if o.qualifier is Qualifier.range:
-                return f"a change of {number_text(o.low)}% to {number_text(o.high)}%"
-            word = "decrease" if o.value < 0 else "increase"
-            return f"{_QUALIFIER_WORDS[o.qualifier]}a {number_text(abs(o.value))}% {word}"
-        if o.measure is Measure.multiple:
-            amount = (f"{number_text(o.low)}–{number_text(o.high)}" if o.qualifier is Qualifier.range
-                      else number_text(o.value))
-            return f"{_QUALIFIER_WORDS[o.qualifier]}{amount} times"
-        unit = self._unit(o.indicator_id)
-        if o.qualifier is Qualifier.range:
-            return f"{_with_unit(number_text(o.low), unit, bare=True)}–{_with_unit(number_text(o.high), unit)}"
-        return _QUALIFIER_WORDS[o.qualifier] + _with_unit(_grouped(number_text(o.value)), unit)
+        return figure(o, self._unit(o.indicator_id))
 
     def amount(self, interval: Interval, indicator_id: str) -> str:
-        """'$87.59bn to $90.21bn', 'more than 11.2%': an interval in words."""
-        unit = self._unit(indicator_id)
-        lo, hi = format_number(interval.lo), format_number(interval.hi)
-        if interval.bounded:
-            return f"{_with_unit(lo, unit)} to {_with_unit(hi, unit)}"
-        if interval.lo == -INF and interval.hi == INF:
-            return "any value"
-        if interval.hi == INF:
-            return ("more than " if interval.lo_open else "at least ") + _with_unit(lo, unit)
-        return ("less than " if interval.hi_open else "at most ") + _with_unit(hi, unit)
+        return interval_words(interval, self._unit(indicator_id))
 
     def describe(self, o: Observation) -> str:
         return f"{self.who(o)} gives {self.figure(o)}"
 
     def subject(self, key: Key) -> str:
-        indicator_id, entity, period = key
-        name = self._name(indicator_id)
-        return f"{name} ({period})" if entity in name else f"{name} ({entity}, {period})"
+        return subject(self._name(key[0]), key[1], key[2])
 
     def source_ids(self, *obs: Observation) -> tuple[str, ...]:
         return tuple(sorted({o.source_id for o in obs}))
@@ -349,7 +320,7 @@ class _Engine:
                 stated_as = "change" if c.measure is Measure.change_pct else "multiple"
                 self.add(
                     "change_mismatch", Severity.conflict, (c, new, old),
-                    f"{_capital(self.figure(c))} ({self.claimant(c)}) does not match "
+                    f"{capital(self.figure(c))} ({self.claimant(c)}) does not match "
                     f"{self.figure(old)} → {self.figure(new)}",
                     f"{self.describe(c)} for {self.subject(c.key())} against {self.subject(c.base_key())}; "
                     f"{self.describe(old)} for {old.period} and {self.describe(new)} for {new.period}, "
@@ -379,7 +350,7 @@ class _Engine:
                 continue
             self.add(
                 "implied_value", Severity.conflict, (c, level, s),
-                f"{_capital(self.figure(level))} ({level.period}) and {self.figure(c)} imply "
+                f"{capital(self.figure(level))} ({level.period}) and {self.figure(c)} imply "
                 f"{self.amount(implied, indicator_id)} for {period}, not {self.figure(s)} ({self.claimant(s)})",
                 f"{because}: together they imply {self.amount(implied, indicator_id)} for {self.subject(key)}, "
                 f"but {self.describe(s)} ({self.interval[s.obs_id]}).",
@@ -439,37 +410,3 @@ def _transforms(measure: Measure, stated: Interval):
 
 def _relative_text(measure: Measure, interval: Interval) -> str:
     return f"{format_interval(interval)}%" if measure is Measure.change_pct else f"{format_interval(interval)} times"
-
-
-# --------------------------------------------------------------------------- words
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-_QUALIFIER_WORDS = {
-    Qualifier.exact: "", Qualifier.approx: "about ", Qualifier.more_than: "more than ",
-    Qualifier.at_least: "at least ", Qualifier.less_than: "less than ", Qualifier.at_most: "at most ",
-    Qualifier.range: "",
-}
-
-
-def _grouped(text: str) -> str:
-    whole, _, frac = text.partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    digits = f"{int(whole.lstrip('-')):,}"
-    return sign + digits + (f".{frac}" if frac else "")
-
-
-def _with_unit(number: str, unit: Unit | None, bare: bool = False) -> str:
-    if unit is Unit.usd_bn:
-        return number if bare else f"${number}bn"
-    if unit is Unit.percent:
-        return number if bare else f"{number}%"
-    if unit is Unit.rank:
-        return number if bare else f"rank {number}"
-    if unit is None or unit is Unit.count:
-        return number
-    return number if bare else f"{number} {UNIT_RULES[unit].label}"
-
-

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .charts import PAGE_CATEGORIES, chart_specs, who, written
+from .charts import PAGE_CATEGORIES, chart_specs
+from .wording import who, written
 from .checks import SEVERITY_ORDER, CheckResult
 from .dataset import Dataset
 from .schema import Category, Flag, Measure, Observation, Severity, Source, SourceKind

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from .dataset import Dataset
 from .intervals import Interval, format_interval, percent_change
+from .wording import capital, listing, ordinal, whose
 from .schema import Flag, Indicator, Measure, Observation, SeriesLink, SeriesValue, Severity, Source, SourceKind, Unit
 
 REVISION_TOLERANCE = 0.02
@@ -180,7 +181,7 @@ class ReferenceChecks:
     def amount(self, value: Decimal | float, unit: Unit | None) -> str:
         x = float(value)
         if unit is Unit.rank:
-            return _ordinal(round(x))
+            return ordinal(round(x))
         if unit is Unit.usd_bn:
             return f"${x:,.2f}bn"
         if unit is Unit.percent:
@@ -219,11 +220,11 @@ class ReferenceChecks:
                          else f"{format_interval(computed)} times")
                 where_old = _where(old, o.base_key()[1] != o.entity)
                 where_new = _where(new, o.base_key()[1] != o.entity)
-                parts.append(f"{_whose(reporter)} statistics give {self._reading_text(old, base_unit)} ({where_old}) → "
+                parts.append(f"{whose(reporter)} statistics give {self._reading_text(old, base_unit)} ({where_old}) → "
                              f"{self._reading_text(new, unit)} ({where_new}), {shown}")
             else:
                 (got,) = readings
-                text = f"{_whose(reporter)} statistics give {self._reading_text(got, unit)} for {got.period}"
+                text = f"{whose(reporter)} statistics give {self._reading_text(got, unit)} for {got.period}"
                 flips = [n for n in neighbours if _revised(n.value, unit).overlaps(claim) != fits]
                 if flips:
                     text += " (" + ", ".join(f"{self._reading_text(n, unit)} in {n.period}" for n in flips) + ")"
@@ -232,20 +233,20 @@ class ReferenceChecks:
 
         def named(names: list[str]) -> str:
             if len(names) == 1:
-                return f"{_whose(names[0])} statistics ({short[names[0]]})"
-            return "the statistics of " + _list(f"{n} ({short[n]})" for n in names)
+                return f"{whose(names[0])} statistics ({short[names[0]]})"
+            return "the statistics of " + listing(f"{n} ({short[n]})" for n in names)
 
         if o.measure is Measure.target:
             outcome = {"consistent": "was reached", "inconsistent": "was missed",
                        "mixed": "was reached by some reporters' figures only"}[verdict]
-            title = f"Target {words.figure(o)} for {subject} {outcome}: {_list(f'{n} {short[n]}' for n in reporters)}"
+            title = f"Target {words.figure(o)} for {subject} {outcome}: {listing(f'{n} {short[n]}' for n in reporters)}"
         elif verdict == "consistent":
-            title = f"{_capital(words.figure(o))} ({words.claimant(o)}) matches {named(reporters)}"
+            title = f"{capital(words.figure(o))} ({words.claimant(o)}) matches {named(reporters)}"
         elif verdict == "inconsistent":
-            title = f"{_capital(words.figure(o))} ({words.claimant(o)}) does not match {named(reporters)}"
+            title = f"{capital(words.figure(o))} ({words.claimant(o)}) does not match {named(reporters)}"
         else:
-            title = (f"{_capital(words.figure(o))} ({words.claimant(o)}) matches {named(fit)}, "
-                     f"not {_list(f'{_whose(n)} ({short[n]})' for n in unfit)}")
+            title = (f"{capital(words.figure(o))} ({words.claimant(o)}) matches {named(fit)}, "
+                     f"not {listing(f'{whose(n)} ({short[n]})' for n in unfit)}")
         rule = ("ranks as published" if unit is Unit.rank and not relative
                 else f"{REVISION_TOLERANCE:.0%} allowed for revisions")
         period_note = f"SIPRI's five-year window {window} (the claim's year is {o.period})" if window else o.period
@@ -281,22 +282,3 @@ class ReferenceChecks:
 def _where(reading: Reading, with_entity: bool) -> str:
     entity = reading.series.split("/", 1)[1]
     return f"{entity}, {reading.period}" if with_entity else reading.period
-
-
-def _whose(reporter: str) -> str:
-    return reporter + ("’" if reporter.endswith("s") else "’s")
-
-
-def _list(names) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
