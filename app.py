@@ -7,29 +7,17 @@ import streamlit as st
 from indicators.store import StoreError
 from indicators.summaries import flag_counts
 from views._shell import database_away, head_state
+from views.routes import ROUTES
 
 # The page icon is a file served by this server: a Material icon as page_icon makes the browser fetch it
 # from fonts.gstatic.com, which fails offline (the navigation's icons use the font Streamlit serves itself).
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="China–Russia indicators", page_icon=str(ICON), layout="wide")
 
-pages = {
-    "Overview": [st.Page("views/overview.py", title="Overview", icon=":material/home:", default=True)],
-    "Figures": [
-        st.Page("views/trade.py", title="Trade & energy", icon=":material/currency_exchange:"),
-        st.Page("views/security.py", title="Security & counter-terrorism", icon=":material/shield:"),
-        st.Page("views/military.py", title="Military & arms", icon=":material/military_tech:"),
-        st.Page("views/infrastructure.py", title="Infrastructure", icon=":material/train:"),
-        st.Page("views/other.py", title="Other figures", icon=":material/menu_book:"),
-        st.Page("views/timeline.py", title="Timeline", icon=":material/timeline:"),
-    ],
-    "Checks & sources": [
-        st.Page("views/inconsistencies.py", title="Inconsistencies", icon=":material/warning:"),
-        st.Page("views/sources.py", title="Sources", icon=":material/groups:"),
-        st.Page("views/data.py", title="Data", icon=":material/table:"),
-        st.Page("views/briefing.py", title="Briefing pack", icon=":material/inventory_2:"),
-    ],
-}
+pages: dict[str, list] = {}
+for route in ROUTES:
+    pages.setdefault(route.section, []).append(
+        st.Page(route.file, title=route.title, icon=route.icon, default=route.key == "overview"))
 page = st.navigation(pages)
 
 try:

@@ -291,7 +291,7 @@ def cmd_series(args: argparse.Namespace) -> int:
         _print_errors(result.errors)
         print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
         return 1
-    if args.indicator and args.indicator not in result.dataset.by_id["indicators"]:
+    if args.indicator and args.indicator not in result.dataset.indicators_by_id:
         print(f"no indicator {args.indicator!r} in indicators.csv", file=sys.stderr)
         return 2
     frame = series_table(result.dataset, args.indicator)

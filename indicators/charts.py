@@ -80,10 +80,9 @@ def chart_specs(dataset: Dataset, categories: Iterable[Category | str] | None = 
     """Every indicator that has figures gets a chart, in the indicators file's order; a rank or
     share that official series test gets a second chart, the ranking they compute."""
     wanted = {Category(c) for c in categories} if categories is not None else None
-    with_data = {o.indicator_id for o in dataset.rows("observations")}
+    with_data = {o.indicator_id for o in dataset.observation_rows}
     specs = []
-    for ind in dataset.rows("indicators"):
-        assert isinstance(ind, Indicator)
+    for ind in dataset.indicator_rows:
         if ind.indicator_id in with_data and (wanted is None or ind.category in wanted):
             specs.append(ChartSpec(ind.indicator_id, ind.name, ind.indicator_id, ind.category.value))
             if ind.unit in RANKED_UNITS and ranking_views(dataset, ind.indicator_id):
@@ -105,7 +104,7 @@ def find_spec(dataset: Dataset, chart_id: str) -> ChartSpec:
 def footnote_lines(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
     lines = []
     for sid in sorted(set(source_ids)):
-        src = dataset.by_id["sources"].get(sid)
+        src = dataset.sources_by_id.get(sid)
         if isinstance(src, Source):
             lines.append(f"Source: {citation(src)}")
     return lines
@@ -122,15 +121,14 @@ POINT_COLUMNS = [
 def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd.DataFrame:
     """The stated, target and implied points of one indicator, with their intervals and flags."""
     indicator = dataset.indicator(indicator_id)
-    sources = dataset.by_id["sources"]
+    sources = dataset.sources_by_id
     rows = []
-    levels = [o for o in dataset.rows("observations") if o.indicator_id == indicator_id]  # type: ignore[attr-defined]
+    levels = [o for o in dataset.observation_rows if o.indicator_id == indicator_id]
     relative_only = all(o.measure in (Measure.change_pct, Measure.multiple) for o in levels)
     implied = result.implied_for(indicator_id)
     if relative_only and implied:
         relative_only = False
     for o in levels:
-        assert isinstance(o, Observation)
         if not relative_only and o.measure in (Measure.change_pct, Measure.multiple):
             continue
         interval = result.intervals[o.obs_id]
@@ -174,7 +172,7 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
     unit = dataset.indicator(indicator_id).unit
     entities = sorted({o.entity for o in claims})
     claim_periods = {o.period[:4] for o in claims}
-    sources = dataset.by_id["sources"]
+    sources = dataset.sources_by_id
     rows = []
     for entity in entities:
         for reporter, readings in sorted(index.for_claim((indicator_id, entity)).items()):
@@ -366,12 +364,12 @@ def period_start(period: str) -> str:
 
 def timeline_figure(dataset: Dataset, since: int | None = None) -> go.Figure:
     """The dated events, one row per category; the articles that date them in the footnote."""
-    events = [e for e in dataset.rows("events") if since is None or int(e.date[:4]) >= since]  # type: ignore[attr-defined]
+    events = [e for e in dataset.event_rows if since is None or int(e.date[:4]) >= since]
     fig = go.Figure()
     by_category: dict[str, list] = {}
-    for e in sorted(events, key=lambda e: e.date):  # type: ignore[attr-defined]
-        by_category.setdefault(e.category.value, []).append(e)  # type: ignore[attr-defined]
-    sources = dataset.by_id["sources"]
+    for e in sorted(events, key=lambda e: e.date):
+        by_category.setdefault(e.category.value, []).append(e)
+    sources = dataset.sources_by_id
     for i, (category, rows) in enumerate(sorted(by_category.items())):
         colour = COLOURS[i % len(COLOURS)]
         fig.add_trace(go.Scatter(
@@ -390,7 +388,7 @@ def timeline_figure(dataset: Dataset, since: int | None = None) -> go.Figure:
                                          hoverinfo="skip"))
     articles = {}
     for e in events:
-        s = sources.get(e.source_id)  # type: ignore[attr-defined]
+        s = sources.get(e.source_id)
         if isinstance(s, Source):
             articles[s.article] = f"Source: {s.article_author}, “{s.article}”, {s.publication}, {s.publisher} ({s.year})."
     notes = [esc(n) for n in sorted(articles.values())] + [
@@ -429,8 +427,7 @@ class RankingView:
 def ranking_views(dataset: Dataset, indicator_id: str) -> list[RankingView]:
     index = series_index(dataset)
     views: dict[tuple, RankingView] = {}
-    for o in dataset.rows("observations"):
-        assert isinstance(o, Observation)
+    for o in dataset.observation_rows:
         if o.indicator_id != indicator_id or o.measure is not Measure.level:
             continue
         seen_reporters: set[str] = set()
@@ -454,9 +451,9 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
     entity if it is further down), ranks and the values they rank (the indicator's basis)."""
     rows = []
     by_key: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)  # (indicator, source, period) -> entity -> value
-    for v in dataset.rows("series"):
-        by_key[(v.indicator_id, v.source_id, v.period)][v.entity] = float(v.value)  # type: ignore[attr-defined]
-    sources = dataset.by_id["sources"]
+    for v in dataset.series_rows:
+        by_key[(v.indicator_id, v.source_id, v.period)][v.entity] = float(v.value)
+    sources = dataset.sources_by_id
     for n, view in enumerate(ranking_views(dataset, indicator_id)):
         indicator = dataset.indicator(view.indicator_id)
         basis = indicator.basis
@@ -533,7 +530,7 @@ def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.F
 
 
 def _claimants(dataset: Dataset, indicator_id: str) -> list[str]:
-    sources = dataset.by_id["sources"]
+    sources = dataset.sources_by_id
     out = []
     for view in ranking_views(dataset, indicator_id):
         src = sources.get(view.claim.source_id)

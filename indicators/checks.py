@@ -28,7 +28,6 @@ from .intervals import (
 )
 from .schema import (
     UNIT_RULES,
-    EditorialFlag,
     Flag,
     Indicator,
     Measure,
@@ -114,9 +113,9 @@ class _Engine:
     def __init__(self, dataset: Dataset, settings: CheckSettings) -> None:
         self.ds = dataset
         self.settings = settings
-        self.obs: list[Observation] = list(dataset.rows("observations"))  # type: ignore[arg-type]
-        self.indicators: dict[str, Indicator] = dataset.by_id["indicators"]  # type: ignore[assignment]
-        self.sources: dict[str, Source] = dataset.by_id["sources"]  # type: ignore[assignment]
+        self.obs: list[Observation] = list(dataset.observation_rows)
+        self.indicators: dict[str, Indicator] = dataset.indicators_by_id
+        self.sources: dict[str, Source] = dataset.sources_by_id
         self.interval = {o.obs_id: self._interval(o) for o in self.obs}
         self.levels: dict[Key, list[Observation]] = defaultdict(list)
         self.targets: dict[Key, list[Observation]] = defaultdict(list)
@@ -384,9 +383,8 @@ class _Engine:
                     )
 
     def _editorial(self) -> None:
-        for row in self.ds.rows("flags"):
-            assert isinstance(row, EditorialFlag)
-            obs = [self.ds.observation(i) for i in row.obs_ids if i in self.ds.by_id["observations"]]
+        for row in self.ds.flag_rows:
+            obs = [self.ds.observation(i) for i in row.obs_ids if i in self.ds.observations_by_id]
             sources = set(self.source_ids(*obs)) | ({row.source_id} if row.source_id else set())
             self.result.flags.append(
                 Flag(id=f"editorial-{row.flag_id}", kind="editorial", severity=row.severity, title=row.title,

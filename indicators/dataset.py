@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import types
 import typing
@@ -29,6 +29,8 @@ from pydantic import ValidationError
 
 from .fastpath import row_builder, suspect_rows
 from .schema import (
+    EditorialFlag,
+    Event,
     REQUIRED_TABLES,
     TABLES,
     UNIT_RULES,
@@ -38,6 +40,7 @@ from .schema import (
     Measure,
     Observation,
     SeriesLink,
+    SeriesValue,
     Source,
     SourceKind,
     columns,
@@ -548,14 +551,57 @@ class Dataset:
     def by_id(self) -> dict[str, dict[str, CsvRow]]:
         return {t: {r.row_id: r for r in self.rows(t)} for t in TABLES}
 
+    # Typed views of the tables: each table holds rows of its own model, so one cast here spares
+    # every caller an isinstance check or a type: ignore.
+
+    @property
+    def source_rows(self) -> tuple[Source, ...]:
+        return cast("tuple[Source, ...]", self.rows("sources"))
+
+    @property
+    def indicator_rows(self) -> tuple[Indicator, ...]:
+        return cast("tuple[Indicator, ...]", self.rows("indicators"))
+
+    @property
+    def observation_rows(self) -> tuple[Observation, ...]:
+        return cast("tuple[Observation, ...]", self.rows("observations"))
+
+    @property
+    def flag_rows(self) -> tuple[EditorialFlag, ...]:
+        return cast("tuple[EditorialFlag, ...]", self.rows("flags"))
+
+    @property
+    def event_rows(self) -> tuple[Event, ...]:
+        return cast("tuple[Event, ...]", self.rows("events"))
+
+    @property
+    def series_rows(self) -> tuple[SeriesValue, ...]:
+        return cast("tuple[SeriesValue, ...]", self.rows("series"))
+
+    @property
+    def link_rows(self) -> tuple[SeriesLink, ...]:
+        return cast("tuple[SeriesLink, ...]", self.rows("links"))
+
+    @property
+    def sources_by_id(self) -> dict[str, Source]:
+        return cast("dict[str, Source]", self.by_id["sources"])
+
+    @property
+    def indicators_by_id(self) -> dict[str, Indicator]:
+        return cast("dict[str, Indicator]", self.by_id["indicators"])
+
+    @property
+    def observations_by_id(self) -> dict[str, Observation]:
+        return cast("dict[str, Observation]", self.by_id["observations"])
+
     def observation(self, obs_id: str) -> Observation:
-        return self.by_id["observations"][obs_id]  # type: ignore[return-value]
+        return self.observations_by_id[obs_id]
 
     def source(self, source_id: str) -> Source:
-        return self.by_id["sources"][source_id]  # type: ignore[return-value]
+        return self.sources_by_id[source_id]
 
     def indicator(self, indicator_id: str) -> Indicator:
-        return self.by_id["indicators"][indicator_id]  # type: ignore[return-value]
+        return self.indicators_by_id[indicator_id]
 
     def frame(self, table: str) -> pd.DataFrame:
         return self._frames[table].copy()

@@ -154,7 +154,7 @@ FLAG_COLUMNS = ["id", "kind", "severity", "title", "explanation", "obs_ids"]
 def _chart_obs_ids(dataset: Dataset, result: CheckResult, indicator_id: str) -> set[str]:
     """Every observation behind a chart: its own figures (also the changes and multiples
     the chart shows only as implied points) and the figures its implied points come from."""
-    ids = {o.obs_id for o in dataset.rows("observations") if o.indicator_id == indicator_id}  # type: ignore[attr-defined]
+    ids = {o.obs_id for o in dataset.observation_rows if o.indicator_id == indicator_id}
     for imp in result.implied:
         if imp.indicator_id == indicator_id:
             ids.update(imp.from_obs)
@@ -203,7 +203,7 @@ def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[s
     }, columns=DATA_COLUMNS)
     rows = []
     for sid in _chart_source_ids(points):
-        src = dataset.by_id["sources"].get(sid)
+        src = dataset.sources_by_id.get(sid)
         if isinstance(src, Source):
             rows.append(_source_row(src))
     sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
@@ -223,8 +223,8 @@ def _ranking_sheets(dataset: Dataset, result: CheckResult, spec, points: pd.Data
     """A ranking chart's cross-sections, the statistics' citations, and the verdicts on its claims."""
     data = points.reindex(columns=RANKING_DATA_COLUMNS)
     data["highlight"] = data["highlight"].map(lambda h: "the claim's entity" if h else "")
-    sources = pd.DataFrame([_source_row(dataset.by_id["sources"][sid]) for sid in _chart_source_ids(points)
-                            if sid in dataset.by_id["sources"]], columns=SOURCE_COLUMNS)
+    sources = pd.DataFrame([_source_row(dataset.sources_by_id[sid]) for sid in _chart_source_ids(points)
+                            if sid in dataset.sources_by_id], columns=SOURCE_COLUMNS)
     flags = pd.DataFrame(
         [{"id": f.id, "kind": f.kind, "severity": f.severity.value, "title": f.title,
           "explanation": f.explanation, "obs_ids": ";".join(f.obs_ids)}
@@ -242,7 +242,7 @@ def cite_chart(dataset: Dataset, chart_id: str, revision: str, *,
     points = points_for(dataset, result, spec)
     lines = [spec.title]
     for sid in _chart_source_ids(points):
-        src = dataset.by_id["sources"].get(sid)
+        src = dataset.sources_by_id.get(sid)
         if isinstance(src, Source):
             lines.append(citation(src).removesuffix("."))
     accessed = (today or dt.date.today()).isoformat()

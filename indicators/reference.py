@@ -9,15 +9,15 @@ from __future__ import annotations
 import pandas as pd
 
 from .dataset import Dataset
-from .schema import Indicator, SeriesLink, SeriesValue, Source
+from .schema import Indicator, SeriesValue, Source
 
 COLUMNS = ["indicator_id", "entity", "reporter", "period", "value", "unit", "estimate", "source_id", "series_id",
            "via_link"]
 
 
 def _frame(dataset: Dataset, rows: list[tuple[SeriesValue, str]]) -> pd.DataFrame:
-    indicators: dict = dataset.by_id["indicators"]
-    sources: dict = dataset.by_id["sources"]
+    indicators: dict = dataset.indicators_by_id
+    sources: dict = dataset.sources_by_id
     records = []
     for v, via in rows:
         indicator, source = indicators.get(v.indicator_id), sources.get(v.source_id)
@@ -33,17 +33,16 @@ def _frame(dataset: Dataset, rows: list[tuple[SeriesValue, str]]) -> pd.DataFram
 
 def series_table(dataset: Dataset, indicator_id: str | None = None) -> pd.DataFrame:
     """Every reference value (value as exact text), optionally of one indicator."""
-    rows = [(v, "") for v in dataset.rows("series") if indicator_id is None or v.indicator_id == indicator_id]
-    return _frame(dataset, rows)  # type: ignore[arg-type]
+    rows = [(v, "") for v in dataset.series_rows if indicator_id is None or v.indicator_id == indicator_id]
+    return _frame(dataset, rows)
 
 
 def claim_series(dataset: Dataset, indicator_id: str, entity: str) -> pd.DataFrame:
     """The series that test a claim: same indicator and entity, then those linked (via_link names the link)."""
     wanted: dict[tuple[str, str], str] = {(indicator_id, entity): ""}
-    for link in dataset.rows("links"):
-        assert isinstance(link, SeriesLink)
+    for link in dataset.link_rows:
         if (link.indicator_id, link.entity) == (indicator_id, entity):
             wanted.setdefault((link.series_indicator_id, link.series_entity), link.link_id)
-    rows = [(v, wanted[(v.indicator_id, v.entity)]) for v in dataset.rows("series")
+    rows = [(v, wanted[(v.indicator_id, v.entity)]) for v in dataset.series_rows
             if (v.indicator_id, v.entity) in wanted]
-    return _frame(dataset, rows)  # type: ignore[arg-type]
+    return _frame(dataset, rows)

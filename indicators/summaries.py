@@ -46,12 +46,11 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
     catch-all 'other' category is left to its page.
     """
     levels: dict[tuple[str, str], list[Observation]] = defaultdict(list)
-    for o in dataset.rows("observations"):
-        assert isinstance(o, Observation)
+    for o in dataset.observation_rows:
         if o.measure is Measure.level and dataset.indicator(o.indicator_id).category is not Category.other:
             levels[(o.indicator_id, o.entity)].append(o)
-    cited = Counter((o.indicator_id, o.entity) for o in dataset.rows("observations"))  # type: ignore[attr-defined]
-    position = {i: n for n, i in enumerate(dataset.by_id["indicators"])}
+    cited = Counter((o.indicator_id, o.entity) for o in dataset.observation_rows)
+    position = {i: n for n, i in enumerate(dataset.indicators_by_id)}
     order = sorted(levels, key=lambda k: (-cited[k], position[k[0]], k[1]))
     out = []
     for key in order[:limit]:
@@ -65,7 +64,7 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
                     for o in chosen]
         out.append(Headline(
             indicator_id, label, [written(o, indicator.unit, with_unit=True) for o in chosen],
-            [who(dataset.by_id["sources"].get(o.source_id)) for o in chosen],  # type: ignore[arg-type]
+            [who(dataset.sources_by_id.get(o.source_id)) for o in chosen],
             bool(flags), sorted({f.title for f in flags}), verdicts,
         ))
     return out
@@ -96,12 +95,12 @@ def flag_sides(dataset: Dataset, flag: Flag) -> list[FlagSide]:
     """Each observation a flag names, with its author and verbatim quote."""
     sides = []
     for obs_id in flag.obs_ids:
-        o = dataset.by_id["observations"].get(obs_id)
+        o = dataset.observations_by_id.get(obs_id)
         if not isinstance(o, Observation):
             continue
-        src = dataset.by_id["sources"].get(o.source_id)
+        src = dataset.sources_by_id.get(o.source_id)
         unit = dataset.indicator(o.indicator_id).unit
-        sides.append(FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,  # type: ignore[arg-type]
+        sides.append(FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,
                               src.article if isinstance(src, Source) else ""))
     return sides
 
@@ -118,7 +117,7 @@ def charts_of_flag(dataset: Dataset, flag: Flag) -> list[tuple[str, str, str]]:
     specs = {s.indicator_id: s for s in chart_specs(dataset) if s.kind == "claims"}
     out = []
     for obs_id in flag.obs_ids:
-        o = dataset.by_id["observations"].get(obs_id)
+        o = dataset.observations_by_id.get(obs_id)
         if isinstance(o, Observation) and o.indicator_id in specs:
             spec = specs[o.indicator_id]
             item = (page_of_category(spec.category), spec.id, spec.title)
@@ -131,7 +130,7 @@ def flag_authors(dataset: Dataset, flag: Flag) -> set[str]:
     """Everyone a flag concerns: claimants and the ECFR writers citing them."""
     names = set()
     for sid in flag.source_ids:
-        s = dataset.by_id["sources"].get(sid)
+        s = dataset.sources_by_id.get(sid)
         if isinstance(s, Source):
             names.add(s.article_author)
             if s.claimed_by:
@@ -164,8 +163,7 @@ def filter_flags(dataset: Dataset, flags: list[Flag], kinds=None, severities=Non
 
 def all_authors(dataset: Dataset) -> list[str]:
     names = set()
-    for s in dataset.rows("sources"):
-        assert isinstance(s, Source)
+    for s in dataset.source_rows:
         if s.kind is not SourceKind.text:
             continue  # statistics have no article or writer: they are listed with the series
         names.add(s.article_author)
@@ -176,8 +174,8 @@ def all_authors(dataset: Dataset) -> list[str]:
 
 def source_table(dataset: Dataset, result: CheckResult) -> pd.DataFrame:
     """Every source with how many figures it contributes and the flags that involve it."""
-    figures = Counter(o.source_id for o in dataset.rows("observations"))  # type: ignore[attr-defined]
-    events = Counter(e.source_id for e in dataset.rows("events"))  # type: ignore[attr-defined]
+    figures = Counter(o.source_id for o in dataset.observation_rows)
+    events = Counter(e.source_id for e in dataset.event_rows)
     flags: dict[str, list[str]] = defaultdict(list)
     for f in result.flags:
         if f.kind == "corroborated":
@@ -185,8 +183,7 @@ def source_table(dataset: Dataset, result: CheckResult) -> pd.DataFrame:
         for sid in f.source_ids:
             flags[sid].append(f"[{f.severity.value}] {f.title}")
     rows = []
-    for s in dataset.rows("sources"):
-        assert isinstance(s, Source)
+    for s in dataset.source_rows:
         if s.kind is not SourceKind.text:
             continue  # statistics have no article or writer: they are listed with the series
         rows.append({
@@ -203,8 +200,7 @@ def writers(dataset: Dataset) -> pd.DataFrame:
     """The ECFR writers, each with the Chinese authors and bodies they cite."""
     cited: dict[str, set[str]] = defaultdict(set)
     articles: dict[str, str] = {}
-    for s in dataset.rows("sources"):
-        assert isinstance(s, Source)
+    for s in dataset.source_rows:
         if s.kind is not SourceKind.text:
             continue  # statistics have no article or writer: they are listed with the series
         articles[s.article_author] = s.article
@@ -218,15 +214,14 @@ def writers(dataset: Dataset) -> pd.DataFrame:
 def observations_table(dataset: Dataset, result: CheckResult) -> pd.DataFrame:
     """All observations as an analyst reads them: figure as written, who says it, flags."""
     frame = dataset.observations
-    indicators = dataset.by_id["indicators"]
-    sources = dataset.by_id["sources"]
+    indicators = dataset.indicators_by_id
+    sources = dataset.sources_by_id
     figures, whos, names, flags = [], [], [], []
-    for o in dataset.rows("observations"):
-        assert isinstance(o, Observation)
+    for o in dataset.observation_rows:
         ind = indicators[o.indicator_id]
-        figures.append(written(o, ind.unit))  # type: ignore[attr-defined]
-        whos.append(who(sources.get(o.source_id)))  # type: ignore[arg-type]
-        names.append(ind.name)  # type: ignore[attr-defined]
+        figures.append(written(o, ind.unit))
+        whos.append(who(sources.get(o.source_id)))
+        names.append(ind.name)
         flags.append("; ".join(f"[{f.severity.value}] {f.title}" for f in result.for_obs(o.obs_id)))
     frame.insert(1, "indicator", names)
     frame.insert(2, "figure", figures)
@@ -252,6 +247,6 @@ def filter_observations(frame: pd.DataFrame, indicators=None, entities=None, sou
 
 def events_table(dataset: Dataset) -> pd.DataFrame:
     frame = dataset.events
-    sources = dataset.by_id["sources"]
-    frame.insert(3, "who", [who(sources.get(s)) for s in frame["source_id"]])  # type: ignore[arg-type]
+    sources = dataset.sources_by_id
+    frame.insert(3, "who", [who(sources.get(s)) for s in frame["source_id"]])
     return frame.sort_values("date", kind="stable")

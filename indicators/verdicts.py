@@ -32,7 +32,7 @@ from decimal import Decimal
 from .dataset import Dataset
 from .intervals import Interval, format_interval, percent_change
 from .wording import capital, listing, ordinal, whose
-from .schema import Flag, Indicator, Measure, Observation, SeriesLink, SeriesValue, Severity, Source, SourceKind, Unit
+from .schema import Flag, Indicator, Measure, Observation, Severity, Source, SourceKind, Unit
 
 REVISION_TOLERANCE = 0.02
 """How much a later release may revise an official value: ±2% of it."""
@@ -57,17 +57,15 @@ class SeriesIndex:
     """Series values by (indicator, entity) -> reporter -> period, and the links, built once per dataset."""
 
     def __init__(self, dataset: Dataset) -> None:
-        sources: Mapping = dataset.by_id["sources"]
+        sources: Mapping = dataset.sources_by_id
         self.values: dict[SeriesKey, dict[str, dict[str, Reading]]] = defaultdict(lambda: defaultdict(dict))
-        for v in dataset.rows("series"):
-            assert isinstance(v, SeriesValue)
+        for v in dataset.series_rows:
             source = sources.get(v.source_id)
             reporter = source.reporter if isinstance(source, Source) and source.reporter else v.source_id
             self.values[(v.indicator_id, v.entity)][reporter][v.period] = Reading(
                 reporter, v.source_id, f"{v.indicator_id}/{v.entity}", v.period, v.value, v.estimate)
         self.links: dict[SeriesKey, list[SeriesKey]] = defaultdict(list)
-        for link in dataset.rows("links"):
-            assert isinstance(link, SeriesLink)
+        for link in dataset.link_rows:
             self.links[(link.indicator_id, link.entity)].append((link.series_indicator_id, link.series_entity))
 
     def for_claim(self, key: SeriesKey) -> dict[str, dict[str, Reading]]:
@@ -111,15 +109,14 @@ class ReferenceChecks:
     def __init__(self, dataset: Dataset, words, intervals: Mapping[str, Interval]) -> None:
         self.ds, self.words, self.interval = dataset, words, intervals
         self.index = SeriesIndex(dataset)
-        self.indicators: Mapping = dataset.by_id["indicators"]
-        self.sources: Mapping = dataset.by_id["sources"]
+        self.indicators: Mapping = dataset.indicators_by_id
+        self.sources: Mapping = dataset.sources_by_id
 
     def flags(self) -> list[Flag]:
         if not self.index.values:
             return []
         out = []
-        for o in self.ds.rows("observations"):
-            assert isinstance(o, Observation)
+        for o in self.ds.observation_rows:
             source = self.sources.get(o.source_id)
             if isinstance(source, Source) and source.kind is SourceKind.statistics:
                 continue

@@ -19,6 +19,7 @@ from indicators.changes import parse_files
 from indicators.dataset import Dataset, combine
 from indicators.store import Store, StoreError, database_url
 from indicators.summaries import md
+from views.routes import FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 PLOTLY_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "width": 1600, "height": 900}}
@@ -92,7 +93,7 @@ def app_state() -> AppState:
     if state is None:
         st.error(f"The active dataset ({md(label)}) is invalid: {len(errors)} error(s). "
                  "Nothing can be shown until it is fixed or reverted on the Data page (History).")
-        st.page_link("views/data.py", label="Open the Data page to revert", icon=":material/history:")
+        st.page_link(FILE["data"], label="Open the Data page to revert", icon=":material/history:")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
         st.stop()
     return state

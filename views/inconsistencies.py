@@ -5,10 +5,10 @@ import json
 import streamlit as st
 
 from indicators.summaries import VERDICTS, all_authors, charts_of_flag, filter_flags, flag_sides, md
+from indicators.schema import Severity
 from views._shell import app_state
+from views.routes import FILE
 
-PAGES = {"trade": "views/trade.py", "security": "views/security.py", "military": "views/military.py",
-         "infrastructure": "views/infrastructure.py", "other": "views/other.py"}
 ICONS = {"conflict": ":red[:material/error:]", "warning": ":orange[:material/warning:]", "info": ":blue[:material/info:]"}
 
 state = app_state()
@@ -19,7 +19,7 @@ st.caption("Where authors disagree, where a stated change does not match the sta
 flags = state.result.flags
 c1, c2, c3, c4 = st.columns(4)
 kinds = c1.multiselect("Kind", sorted({f.kind for f in flags}))
-severities = c2.multiselect("Severity", ["conflict", "warning", "info"], default=["conflict", "warning"])
+severities = c2.multiselect("Severity", [s.value for s in Severity], default=["conflict", "warning"])
 authors = c3.multiselect("Author", all_authors(state.dataset))
 verdicts = c4.multiselect("Verdict against official statistics", list(VERDICTS),
                           help="reference_check flags: does the claim match IMF DOTS / SIPRI?")
@@ -43,4 +43,4 @@ for flag in shown:
             with st.expander("The arithmetic"):
                 st.code(json.dumps(flag.numbers, indent=2, ensure_ascii=False), language="json")
         for page, chart_id, title in charts_of_flag(state.dataset, flag):
-            st.page_link(PAGES[page], label=f"Chart: {md(title)}", icon=":material/show_chart:", query_params={"chart": chart_id})
+            st.page_link(FILE[page], label=f"Chart: {md(title)}", icon=":material/show_chart:", query_params={"chart": chart_id})

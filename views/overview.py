@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicators.summaries import flag_counts, headlines, md, top_flags
 from views._shell import app_state
+from views.routes import FILE
 
 state = app_state()
 st.title("China and Russia: Gaming the West — the figures")
@@ -44,7 +45,7 @@ for flag in top_flags(state.result):
     with st.container(border=True):
         st.markdown(f"**{md(flag.title)}**  \n{md(flag.explanation)}")
         st.caption(f"{flag.severity.value} · {flag.kind} · {flag.id}")
-st.page_link("views/inconsistencies.py", label="All inconsistencies", icon=":material/warning:")
+st.page_link(FILE["inconsistencies"], label="All inconsistencies", icon=":material/warning:")
 
 st.subheader("What the dashboard holds")
 c = state.dataset.counts()
