@@ -207,7 +207,9 @@ def test_briefing_pack_carries_images_data_citations_and_flags(checked):
 
 
 def test_briefing_pack_without_images_says_why(checked, monkeypatch):
-    monkeypatch.setattr(export, "image_support", lambda: "Image downloads need a Chromium (test)")
+    from indicators import briefing
+
+    monkeypatch.setattr(briefing, "image_support", lambda: "Image downloads need a Chromium (test)")
     files = read_zip(export.briefing_pack(*checked, [CHART], "r42"))
     assert set(files) == {"README.md", "data.xlsx"}
     readme = files["README.md"].decode("utf-8")
