@@ -125,13 +125,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    result = load_folder(args.data)
+def _valid_dataset(folder: Path):
+    """The folder's dataset, or None after printing why it is invalid."""
+    result = load_folder(folder)
     if not result.ok or result.dataset is None:
         _print_errors(result.errors)
         print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
+        return None
+    return result.dataset
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    dataset = _valid_dataset(args.data)
+    if dataset is None:
         return 1
-    flags = filter_by_severity(run_checks(result.dataset).flags, args.severity)
+    flags = filter_by_severity(run_checks(dataset).flags, args.severity)
     if args.format == "json":
         print(json.dumps([f.model_dump(mode="json") for f in flags], ensure_ascii=False, indent=2))
         return 0
@@ -155,12 +163,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def _load_checked(folder: Path):
     """The folder's dataset and its checks, or None after printing why it is invalid."""
-    result = load_folder(folder)
-    if not result.ok or result.dataset is None:
-        _print_errors(result.errors)
-        print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
-        return None
-    return result.dataset, run_checks(result.dataset)
+    dataset = _valid_dataset(folder)
+    return None if dataset is None else (dataset, run_checks(dataset))
 
 
 def _unknown_charts(dataset, chart_ids: list[str]) -> list[str]:
@@ -286,15 +290,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_series(args: argparse.Namespace) -> int:
     from .reference import COLUMNS, series_table
 
-    result = load_folder(args.data)
-    if not result.ok or result.dataset is None:
-        _print_errors(result.errors)
-        print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
+    dataset = _valid_dataset(args.data)
+    if dataset is None:
         return 1
-    if args.indicator and args.indicator not in result.dataset.indicators_by_id:
+    if args.indicator and args.indicator not in dataset.indicators_by_id:
         print(f"no indicator {args.indicator!r} in indicators.csv", file=sys.stderr)
         return 2
-    frame = series_table(result.dataset, args.indicator)
+    frame = series_table(dataset, args.indicator)
     columns = [c for c in COLUMNS if c != "via_link"]
     if args.format == "json":
         print(json.dumps(frame[columns].to_dict("records"), ensure_ascii=False, indent=1))

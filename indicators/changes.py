@@ -7,7 +7,7 @@ seen this preview, and recomputes it against the head inside its transaction.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -223,18 +223,6 @@ def preview_upload(current_files: Mapping[str, bytes], uploads: Sequence[tuple[s
     return plan
 
 
-def apply_upload_at(url: str, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str,
-                    lock_timeout_s: float | None = None):
-    """apply_upload on the store at `url` (with the caller's lock timeout): what a worker process runs."""
-    from .store import Store
-
-    store = Store(url, lock_timeout_s=lock_timeout_s)
-    try:
-        return apply_upload(store, uploads, mode, message, editor)
-    finally:
-        store.engine.dispose()
-
-
 def revision_diff(old_files: Mapping[str, bytes], new_files: Mapping[str, bytes]) -> list[TableDiff]:
     """Row-level differences between two revisions' tables."""
     old, new = parse_files(old_files), parse_files(new_files)
@@ -257,20 +245,44 @@ def changed_frame(diff: TableDiff):
     )
 
 
-def apply_upload(store, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str):
-    """Apply uploads as a new revision, re-planned against the head inside the store's transaction.
+def commit_replanned(store, replan: Callable[[Mapping[str, bytes]], UploadPlan], message: str, editor: str,
+                     stale: str):
+    """Apply a change as a new revision, re-planned against the head inside the store's transaction.
 
-    The preview a user saw may be stale (someone applied meanwhile): if the upload no longer
-    fits the head, nothing is written and the errors come back in ChangeRefused.
+    The preview a user saw may be stale (someone applied meanwhile): if the change no longer fits
+    the head, or changes nothing, nothing is written and ChangeRefused says why (with the errors).
     """
     from .store import ChangeRefused
 
     def change(_head, head_files):
-        fresh = plan_upload(head_files, uploads, mode, flags=False)
+        fresh = replan(head_files)
         if not fresh.ok:
-            raise ChangeRefused("the data changed meanwhile and the upload no longer fits", fresh.errors)
+            raise ChangeRefused(stale, fresh.errors)
         if not fresh.changes_anything:
             raise ChangeRefused("nothing to apply: the upload changes no row of the current data")
         return fresh.files
 
     return store.commit(change, message, editor)
+
+
+def with_store(url: str, lock_timeout_s: float | None, work: Callable):
+    """work(store) on the store at `url`, its connections closed after: what a worker process runs."""
+    from .store import Store
+
+    store = Store(url, lock_timeout_s=lock_timeout_s)
+    try:
+        return work(store)
+    finally:
+        store.engine.dispose()
+
+
+def apply_upload(store, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str):
+    """Apply uploads as a new revision (see commit_replanned)."""
+    return commit_replanned(store, lambda head_files: plan_upload(head_files, uploads, mode, flags=False), message,
+                            editor, "the data changed meanwhile and the upload no longer fits")
+
+
+def apply_upload_at(url: str, uploads: Sequence[tuple[str, bytes]], mode: Mode, message: str, editor: str,
+                    lock_timeout_s: float | None = None):
+    """apply_upload on the store at `url` (with the caller's lock timeout): what a worker process runs."""
+    return with_store(url, lock_timeout_s, lambda store: apply_upload(store, uploads, mode, message, editor))

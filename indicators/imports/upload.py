@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..changes import UploadPlan, plan_upload
+from ..changes import UploadPlan, commit_replanned, plan_upload, with_store
 from ..dataset import CsvError
 from . import TABLES_WRITTEN, ImportResult, import_files, kind_of
 
@@ -104,29 +104,14 @@ def preview_import(current_files: Mapping[str, bytes], uploads: Sequence[Upload]
 
 def apply_import(store, uploads: Sequence[Upload], retrieved: str | None, message: str, editor: str):
     """Apply downloads as one new revision, re-planned against the head inside the store's transaction."""
-    from ..store import ChangeRefused
-
-    def change(_head, head_files):
-        fresh = plan_import(head_files, uploads, retrieved, flags=False).plan
-        if not fresh.ok:
-            raise ChangeRefused("the import does not fit the current data; nothing was applied", fresh.errors)
-        if not fresh.changes_anything:
-            raise ChangeRefused("nothing to apply: the download changes no row of the current data")
-        return fresh.files
-
-    return store.commit(change, message, editor)
+    return commit_replanned(store, lambda head_files: plan_import(head_files, uploads, retrieved, flags=False).plan,
+                            message, editor, "the import does not fit the current data; nothing was applied")
 
 
 def apply_import_at(url: str, uploads: Sequence[Upload], retrieved: str | None, message: str, editor: str,
                     lock_timeout_s: float | None = None):
     """apply_import on the store at `url`: what a worker process runs."""
-    from ..store import Store
-
-    store = Store(url, lock_timeout_s=lock_timeout_s)
-    try:
-        return apply_import(store, uploads, retrieved, message, editor)
-    finally:
-        store.engine.dispose()
+    return with_store(url, lock_timeout_s, lambda store: apply_import(store, uploads, retrieved, message, editor))
 
 
 _SHEET = re.compile(r"^(?P<file>.*)\[(?P<sheet>[^\]]*)\]$")
