@@ -228,3 +228,12 @@ def test_the_five_nos_editorial_flag(article):
 def test_the_europe_multiple_implies_chinas_share_without_a_false_alarm(real, article):
     implied = [i for i in article.implied if i.entity == "China" and i.indicator_id == "russia-trade-share"]
     assert implied and implied[0].interval.hi == pytest.approx(44.85 / 4)
+
+
+def test_no_flag_is_raised_twice(real):
+    """The same finding (same kind, same figures in their roles) is one flag, with one id."""
+    flags = run_checks(real.dataset).flags
+    ids = [f.id for f in flags]
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+    computed = [(f.kind, f.obs_ids) for f in flags if f.kind != "editorial"]  # editors may note one pair twice
+    assert len(computed) == len(set(computed))

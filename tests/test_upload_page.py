@@ -69,6 +69,9 @@ def test_binary_and_semicolon_files_are_refused_with_a_message(private_store):
     header = ";".join(["obs_id", "indicator_id", "entity"]).encode()
     at.file_uploader[0].upload("y.csv", header + b"\n", "text/csv").run()
     assert not at.exception and Store(private_store).head().id == 0
+    shown = next(d.value for d in at.dataframe if "message" in d.value.columns)  # the errors table
+    assert list(shown["message"]) == ["the columns are separated by semicolons (';'); expected commas"]
+    assert list(shown["file"]) == ["y.csv"] and list(shown["code"]) == ["header"]
 
 
 def test_editor_key_is_enforced(monkeypatch, private_store):

@@ -276,8 +276,9 @@ def test_valid_upload_previews_applies_and_shows_in_history(page: Page, server):
     expect(panel.get_by_role("combobox", name="Revision")).to_have_value(f"revision {new} (active)")
 
 
-def test_full_page_screenshots_for_review(page: Page, server):
-    for path, out in (("/trade", "/tmp/e2e-trade.png"), ("/inconsistencies", "/tmp/e2e-inconsistencies.png")):
+def test_full_page_screenshots_for_review(page: Page, server, tmp_path):
+    for path, out in (("/trade", str(tmp_path / "e2e-trade.png")),
+                      ("/inconsistencies", str(tmp_path / "e2e-inconsistencies.png"))):
         open_app(page, server, path)
         if path == "/trade":
             wait_for_charts(page)

@@ -5,7 +5,6 @@ one click away while a page load draws one chart."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -89,7 +88,7 @@ def test_every_page_has_a_title_and_nothing_is_fetched_from_outside(page: Page, 
 
 
 @pytest.mark.parametrize("width", [1400, 1024])
-def test_headline_cards_show_every_figure_and_title_whole(page: Page, server, width):
+def test_headline_cards_show_every_figure_and_title_whole(page: Page, server, width, tmp_path):
     page.set_viewport_size({"width": width, "height": 1000})
     open_app(page, server)
     cards = page.locator("[class*='st-key-headline-']")
@@ -100,7 +99,7 @@ def test_headline_cards_show_every_figure_and_title_whole(page: Page, server, wi
     trade = cards.filter(has_text="China–Russia bilateral trade (2015)")
     expect(trade).to_contain_text("$64bn · $69bn")
     expect(cards.filter(has_text="crude")).to_contain_text("37.63 million tonnes")
-    out = Path(f"/tmp/e2e-overview-{width}.png")
+    out = tmp_path / f"e2e-overview-{width}.png"
     out.unlink(missing_ok=True)
     page.screenshot(path=str(out))
 
