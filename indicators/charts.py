@@ -87,7 +87,7 @@ def chart_specs(dataset: Dataset, categories: Iterable[Category | str] | None = 
             specs.append(ChartSpec(ind.indicator_id, ind.name, ind.indicator_id, ind.category.value))
             if ind.unit in RANKED_UNITS and ranking_views(dataset, ind.indicator_id):
                 specs.append(ChartSpec(ind.indicator_id + RANKING_SUFFIX,
-                                       f"{ind.name}: the ranking in the official statistics",
+                                       f"{ind.name}: the official ranking",
                                        ind.indicator_id, ind.category.value, "ranking"))
     return specs
 
@@ -513,19 +513,20 @@ def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.F
     notes = footnote_lines(dataset, set(points["source_id"]))
     notes.append(f"Highlighted: the entity the claim is about. The claim: {claims}. "
                  f"Top {RANKING_TOP} shown, and the claim's entity wherever it ranks; bars show what is ranked.")
-    footer = [w for line in notes for w in textwrap.wrap(esc(line), 125)]
+    footer = [w for line in notes for w in textwrap.wrap(esc(line), 95)]  # readable on a laptop-width page too
     bottom = 60 + 17 * len(footer)
     rows = max((len(points[points["view"] == v]) for v in views), default=1)
+    height = 240 + 24 * rows + 17 * len(footer)
     fig.update_layout(
         template=TEMPLATE, font=dict(family=FONT, size=14, color="#222222"),
-        title=dict(text=f"<b>{esc(spec.title)}</b><br><span style='font-size:13px'>"
-                        f"{esc('The claim: ' + claims)}</span>",
-                   x=0.01, xanchor="left", y=0.97, yanchor="top", font=dict(size=20)),
-        height=220 + 24 * rows + 17 * len(footer), margin=dict(l=150, r=90, t=130, b=bottom), bargap=0.25,
+        title=dict(text="<br>".join(f"<b>{esc(t)}</b>" for t in textwrap.wrap(spec.title, 60))
+                        + f"<br><span style='font-size:13px'>{esc('The claim: ' + claims)}</span>",
+                   x=0.01, xanchor="left", y=1 - 24 / height, yanchor="top", font=dict(size=20)),
+        height=height, margin=dict(l=150, r=90, t=150, b=bottom), bargap=0.25,
     )
     fig.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
-                       xanchor="left", yanchor="bottom", align="left", showarrow=False,
-                       font=dict(size=12, color="#333333"))
+                       xshift=-140, xanchor="left", yanchor="bottom", align="left", showarrow=False,
+                       font=dict(size=12, color="#333333"))  # from the figure's left edge, under the names
     return fig
 
 

@@ -24,7 +24,8 @@ def who(source: Source | None) -> str:
     if source is None:
         return "unknown source"
     if source.kind is SourceKind.statistics:
-        return f"{source.reporter} ({short_name(source)})"
+        name = short_name(source)
+        return name if name.startswith(str(source.reporter)) else f"{source.reporter} ({name})"
     if source.claimed_by:
         return f"{source.claimed_by} (cited by {source.article_author})"
     return source.article_author
