@@ -10,7 +10,6 @@ from pathlib import Path
 from .checks import filter_by_severity, run_checks
 from .changes import plan_upload
 from .dataset import CsvError, folder_files, load_folder
-from .store import folder_label
 from .provenance import read_source_text, verify
 from .schema import TABLES, Severity
 from .settings import data_dir
@@ -25,7 +24,8 @@ def _print_errors(errors: list[CsvError]) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    result = load_folder(args.data, build=False)
+    # with files, the plan checks the merged tables across: the folder's own files are read once, here
+    result = load_folder(args.data, build=False, across=not args.files)
     errors = list(result.errors)
     parsed = result.parsed
     if args.files:
@@ -78,7 +78,7 @@ def _print_plan(plan) -> None:
         print(f"{diff.file} -> {diff.table}.csv ({plan.mode}): {diff.added_count} added, {len(diff.changed)} changed, "
               f"{len(diff.removed)} removed, {diff.unchanged} unchanged")
         id_column = TABLES[diff.table].id_column
-        added = diff.added_frame.head(PLAN_LINES).to_dict("records") if diff.added_count else []
+        added = diff.added_head(PLAN_LINES).to_dict("records") if diff.added_count else []
         for row in added:
             rest = ", ".join(f"{k}={v!r}" for k, v in row.items() if k != id_column and v != "")
             print(f"  + {row[id_column]}: {rest}")
@@ -240,6 +240,8 @@ def cmd_brief(args: argparse.Namespace) -> int:
     missing = export.image_support()
     if missing:
         print(f"note: the pack has no images. {missing}", file=sys.stderr)
+    from .store import folder_label  # the store (SQLAlchemy) only where a command needs it
+
     return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_label(args.data)))
 
 

@@ -54,18 +54,30 @@ class RowChange:
 class TableDiff:
     table: str
     file: str
-    added_frame: pd.DataFrame | None = field(default=None, repr=False)  # the added rows' cells
     changed: list[RowChange] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
+    _new: pd.DataFrame | None = field(default=None, repr=False)  # the new table's cells
+    _added_at: np.ndarray | None = field(default=None, repr=False)  # positions of the added rows in it
+
+    @property
+    def added_frame(self) -> pd.DataFrame | None:
+        """The added rows' cells (taken when first asked for: a whole-table upload adds them all)."""
+        return None if self._new is None else self.added_head(len(self._added_at))
+
+    def added_head(self, n: int) -> pd.DataFrame | None:
+        if self._new is None:
+            return None
+        return self._new.iloc[self._added_at[:n]].reset_index(drop=True)
 
     @property
     def added(self) -> list[dict[str, str]]:
-        return [] if self.added_frame is None else self.added_frame.to_dict("records")
+        frame = self.added_frame
+        return [] if frame is None else frame.to_dict("records")
 
     @property
     def added_count(self) -> int:
-        return 0 if self.added_frame is None else len(self.added_frame)
+        return 0 if self._added_at is None else len(self._added_at)
 
     @property
     def is_empty(self) -> bool:
@@ -77,13 +89,15 @@ def diff_rows(table: str, old: Sequence[CsvRow] | ParsedTable, new: Sequence[Csv
     """Added, changed (cell by cell) and removed rows, compared by id on the cells' text."""
     model = TABLES[table]
     names = columns(model)
-    before, after = (_frame(model, x).set_index(model.id_column, drop=False) for x in (old, new))
+    old_frame, new_frame = _frame(model, old)[names], _frame(model, new)[names]
     diff = TableDiff(table, file or f"{table}.csv")
-    new_ids, old_ids = after.index.to_series(), before.index.to_series()
+    new_ids, old_ids = new_frame[model.id_column], old_frame[model.id_column]
     is_old = isin(new_ids, old_ids)
-    common = after.index[is_old]
-    diff.added_frame = after.loc[~is_old, names].reset_index(drop=True)
+    diff._new, diff._added_at = new_frame, np.flatnonzero(~is_old)
     diff.removed = old_ids[~isin(old_ids, new_ids)].tolist()
+    before = old_frame.set_index(model.id_column, drop=False)
+    after = new_frame.iloc[np.flatnonzero(is_old)].set_index(model.id_column, drop=False)
+    common = after.index
     if len(common):
         was, now = before.loc[common, names], after.loc[common, names]
         differs = (was.to_numpy() != now.to_numpy())

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .schema import (
+    Unit,
     EditorialFlag,
     Event,
     REQUIRED_TABLES,
@@ -200,7 +201,9 @@ def folder_files(folder: str | Path) -> dict[str, bytes]:
     return {t: (folder / f"{t}.csv").read_bytes() for t in TABLES if (folder / f"{t}.csv").exists()}
 
 
-def load_folder(folder: str | Path, build: bool = True) -> LoadResult:
+def load_folder(folder: str | Path, build: bool = True, across: bool = True) -> LoadResult:
+    """Every table of a folder, validated; `across=False` leaves the checks across tables to a caller
+    that runs them anyway (validating an upload against the folder checks the merged tables)."""
     folder = Path(folder)
     parsed: dict[str, ParsedTable] = {}
     errors: list[CsvError] = []
@@ -211,6 +214,9 @@ def load_folder(folder: str | Path, build: bool = True) -> LoadResult:
                 errors.append(CsvError(path.name, None, None, None, f"missing file {path}", ErrorCode.file))
             continue
         parsed[table] = parse_table(path.name, path.read_bytes(), table)
+    if not across:
+        errors += [e for p in parsed.values() for e in p.errors]
+        return LoadResult(None, capped(errors), parsed)
     return combine(parsed, errors, build=build)
 
 
@@ -306,9 +312,8 @@ def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[
     f = observations.frame
     if f is None or not len(f) or indicators.frame is None:
         return []
-    units = indicators.frame.drop_duplicates("indicator_id").set_index("indicator_id")["unit"].astype(object)
-    unit = f["indicator_id"].astype(object).map(units)
-    incomparable = unit.isin([u.value for u, r in UNIT_RULES.items() if not r.comparable]).to_numpy()
+    unit = _unit_per_row(f["indicator_id"], _units({"indicators": indicators}))
+    incomparable = np.isin(unit, [u.value for u, r in UNIT_RULES.items() if not r.comparable])
     relative = f["measure"].isin([Measure.change_pct.value, Measure.multiple.value]).to_numpy()
     flag = relative & ((f["base_indicator_id"] != "").to_numpy() | incomparable)
     flag |= _near_unit_bounds(f, unit, ("value", "low", "high"), relative)
@@ -323,15 +328,26 @@ def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[
     return errors
 
 
-def _near_unit_bounds(frame: pd.DataFrame, unit: pd.Series, names: tuple[str, ...], skip: np.ndarray) -> np.ndarray:
+def _unit_per_row(indicator_ids: pd.Series, units: pd.Series) -> np.ndarray:
+    """Each row's unit code ('' for an unknown indicator), looked up once per distinct indicator."""
+    codes, distinct = pd.factorize(indicator_ids)
+    per_distinct = np.array([units.get(i, "") or "" for i in distinct] + [""], dtype=object)
+    return per_distinct[codes]  # code -1 (missing) takes the trailing ''
+
+
+def _near_unit_bounds(frame: pd.DataFrame, unit: np.ndarray, names: tuple[str, ...], skip: np.ndarray) -> np.ndarray:
     """Rows whose numbers a float comparison cannot clear against their unit's rule (exact check next)."""
+    codes, distinct = pd.factorize(unit)
+
     def per_unit(attribute: str, fallback: float) -> np.ndarray:
-        values = {u.value: (float(getattr(r, attribute)) if getattr(r, attribute) is not None else fallback)
-                  for u, r in UNIT_RULES.items()}
-        return unit.map(values).fillna(fallback).to_numpy(dtype=float)
+        rules = {u.value: r for u, r in UNIT_RULES.items()}
+        values = [float(getattr(rules[u], attribute)) if u in rules and getattr(rules[u], attribute) is not None
+                  else fallback for u in distinct]
+        return np.array(values + [fallback], dtype=float)[codes]
 
     low, high = per_unit("minimum", -np.inf), per_unit("maximum", np.inf)
-    whole = unit.map({u.value: r.whole for u, r in UNIT_RULES.items()}).fillna(False).to_numpy(dtype=bool)
+    whole = np.array([bool(UNIT_RULES[Unit(u)].whole) if u in Unit._value2member_map_ else False
+                      for u in distinct] + [False], dtype=bool)[codes]
     flag = np.zeros(len(frame), dtype=bool)
     for name in names:
         text = frame[name]
@@ -388,8 +404,7 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
             errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "period", k[2],
                                    f"a second value for {k[0]} / {k[1]} / {k[2]} from {k[3]} (first at row {first.get(k)})",
                                    ErrorCode.duplicate_id))
-    units = _units(parsed)
-    unit = f["indicator_id"].astype(object).map(units)
+    unit = _unit_per_row(f["indicator_id"], _units(parsed))
     near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
     suspects = np.flatnonzero(near)
     if len(suspects):

@@ -22,7 +22,7 @@ SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say 
 def show_rows(diff) -> None:
     """The rows behind a diff's counts: added rows, changed cells, removed ids."""
     if diff.added_count:
-        st.dataframe(diff.added_frame.head(SHOWN_ROWS), hide_index=True)
+        st.dataframe(diff.added_head(SHOWN_ROWS), hide_index=True)
         if diff.added_count > SHOWN_ROWS:
             st.caption(f"The first {SHOWN_ROWS:,} of {diff.added_count:,} added rows.")
     if diff.changed:
