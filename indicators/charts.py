@@ -33,7 +33,7 @@ from .schema import (
     number_text,
 )
 from .imports.common import region_of_subregion
-from .verdicts import SeriesIndex, periods_for
+from .verdicts import periods_for, series_index
 from .wording import PREFIX, citation, reference_label, short_name, unit_label, who, written  # noqa: F401
 
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
@@ -193,19 +193,6 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
                     "flags": "", "in_conflict": False,
                 })
     return rows
-
-
-_INDEX_CACHE: dict[int, tuple[Dataset, SeriesIndex]] = {}
-
-
-def series_index(dataset: Dataset) -> SeriesIndex:
-    """One index of the series per dataset (charts of one revision share it)."""
-    key = id(dataset)
-    cached = _INDEX_CACHE.get(key)
-    if cached is None or cached[0] is not dataset:
-        _INDEX_CACHE.clear() if len(_INDEX_CACHE) > 8 else None
-        cached = _INDEX_CACHE[key] = (dataset, SeriesIndex(dataset))
-    return cached[1]
 
 
 def _x_values(frame: pd.DataFrame) -> pd.Series:

@@ -77,6 +77,17 @@ class SeriesIndex:
         return out
 
 
+_LAST: list[tuple[Dataset, SeriesIndex]] = []
+
+
+def series_index(dataset: Dataset) -> SeriesIndex:
+    """The index of the dataset most recently asked for: the engine's verdicts and a revision's charts
+    share one instead of each building their own (a page works on one revision at a time)."""
+    if not _LAST or _LAST[0][0] is not dataset:
+        _LAST[:] = [(dataset, SeriesIndex(dataset))]
+    return _LAST[0][1]
+
+
 def _year(period: str) -> int:
     return int(period[:4])
 
@@ -108,7 +119,7 @@ class ReferenceChecks:
 
     def __init__(self, dataset: Dataset, words, intervals: Mapping[str, Interval]) -> None:
         self.ds, self.words, self.interval = dataset, words, intervals
-        self.index = SeriesIndex(dataset)
+        self.index = series_index(dataset)
         self.indicators: Mapping = dataset.indicators_by_id
         self.sources: Mapping = dataset.sources_by_id
 
