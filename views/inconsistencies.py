@@ -17,7 +17,8 @@ st.caption("Where authors disagree, where a stated change does not match the sta
            "targets against outcomes, each claim against the official statistics (IMF DOTS, SIPRI), and editorial notes. Intervals: the values each figure allows as written.")
 
 flags = state.result.flags
-c1, c2, c3, c4 = st.columns(4)
+c1, c2 = st.columns(2)  # two by two: four filters side by side cut their chips at laptop width
+c3, c4 = st.columns(2)
 kinds = c1.multiselect("Kind", sorted({f.kind for f in flags}))
 severities = c2.multiselect("Severity", [s.value for s in Severity], default=["conflict", "warning"])
 authors = c3.multiselect("Author", all_authors(state.dataset))
