@@ -22,19 +22,10 @@ import plotly.graph_objects as go
 from .checks import CheckResult
 from .dataset import Dataset
 from .intervals import format_interval
-from .schema import (
-    Category,
-    Indicator,
-    Measure,
-    Observation,
-    Severity,
-    Source,
-    Unit,
-    number_text,
-)
+from .schema import Category, Indicator, Measure, Observation, Severity, Source, Unit, number_text
 from .imports.common import region_of_subregion
 from .verdicts import periods_for, series_index
-from .wording import PREFIX, citation, reference_label, short_name, unit_label, who, written  # noqa: F401
+from .wording import citation, reference_label, short_name, unit_label, who, written
 
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"

@@ -26,16 +26,7 @@ from .intervals import (
     undo_change,
     within_domain,
 )
-from .schema import (
-    UNIT_RULES,
-    Flag,
-    Indicator,
-    Measure,
-    Observation,
-    Severity,
-    Source,
-    Unit,
-)
+from .schema import UNIT_RULES, Flag, Indicator, Measure, Observation, Severity, Source, Unit
 
 SEVERITY_ORDER = {Severity.conflict: 0, Severity.warning: 1, Severity.info: 2}
 
