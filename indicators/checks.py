@@ -375,7 +375,7 @@ class _Engine:
 
     def _editorial(self) -> None:
         for row in self.ds.flag_rows:
-            obs = [self.ds.observation(i) for i in row.obs_ids if i in self.ds.observations_by_id]
+            obs = [self.ds.observations_by_id[i] for i in row.obs_ids if i in self.ds.observations_by_id]
             sources = set(self.source_ids(*obs)) | ({row.source_id} if row.source_id else set())
             self.result.flags.append(
                 Flag(id=f"editorial-{row.flag_id}", kind="editorial", severity=row.severity, title=row.title,

@@ -8,12 +8,12 @@ series and links. Whole columns at a time, so the cost grows with the rows whate
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import cast
+from typing import Generic, TypeVar, cast, overload
 
 
 import numpy as np
@@ -62,6 +62,44 @@ from .csvfile import (  # noqa: F401  (re-exported: callers read files and table
 # --------------------------------------------------------------------------- the dataset
 
 
+V = TypeVar("V")
+R = TypeVar("R", bound=CsvRow)
+
+
+class TableView(Generic[V]):
+    """One typed accessor of the Dataset: what `read` makes of its model's table (rows, rows by id, a frame)."""
+
+    def __init__(self, model: type[CsvRow], read: Callable[[Dataset, str], V]) -> None:
+        self.table, self.read = model.table, read
+
+    @overload
+    def __get__(self, dataset: None, owner: type[Dataset]) -> TableView[V]:
+        ...
+
+    @overload
+    def __get__(self, dataset: Dataset, owner: type[Dataset]) -> V:
+        ...
+
+    def __get__(self, dataset: Dataset | None, owner: type[Dataset]) -> TableView[V] | V:
+        return self if dataset is None else self.read(dataset, self.table)
+
+
+def rows_of(model: type[R]) -> TableView[tuple[R, ...]]:
+    """The table's rows as its model: a table holds rows of its own model, so one cast here spares every caller
+    an isinstance check."""
+    return TableView(model, lambda dataset, table: cast("tuple[R, ...]", dataset.rows(table)))
+
+
+def by_id_of(model: type[R]) -> TableView[dict[str, R]]:
+    """The table's rows by id, as its model."""
+    return TableView(model, lambda dataset, table: cast("dict[str, R]", dataset.by_id[table]))
+
+
+def frame_of(model: type[CsvRow]) -> TableView[pd.DataFrame]:
+    """A copy of the table as a frame for tables and charts: numbers as floats, enums as their codes."""
+    return TableView(model, lambda dataset, table: dataset.frame(table))
+
+
 @dataclass(frozen=True)
 class Dataset:
     """The validated tables: models for exact values, frames for tables and charts."""
@@ -75,58 +113,6 @@ class Dataset:
     def by_id(self) -> dict[str, dict[str, CsvRow]]:
         return {t: {r.row_id: r for r in self.rows(t)} for t in TABLES}
 
-    # Typed views of the tables: each table holds rows of its own model, so one cast here spares
-    # every caller an isinstance check or a type: ignore.
-
-    @property
-    def source_rows(self) -> tuple[Source, ...]:
-        return cast("tuple[Source, ...]", self.rows("sources"))
-
-    @property
-    def indicator_rows(self) -> tuple[Indicator, ...]:
-        return cast("tuple[Indicator, ...]", self.rows("indicators"))
-
-    @property
-    def observation_rows(self) -> tuple[Observation, ...]:
-        return cast("tuple[Observation, ...]", self.rows("observations"))
-
-    @property
-    def flag_rows(self) -> tuple[EditorialFlag, ...]:
-        return cast("tuple[EditorialFlag, ...]", self.rows("flags"))
-
-    @property
-    def event_rows(self) -> tuple[Event, ...]:
-        return cast("tuple[Event, ...]", self.rows("events"))
-
-    @property
-    def series_rows(self) -> tuple[SeriesValue, ...]:
-        return cast("tuple[SeriesValue, ...]", self.rows("series"))
-
-    @property
-    def link_rows(self) -> tuple[SeriesLink, ...]:
-        return cast("tuple[SeriesLink, ...]", self.rows("links"))
-
-    @property
-    def sources_by_id(self) -> dict[str, Source]:
-        return cast("dict[str, Source]", self.by_id["sources"])
-
-    @property
-    def indicators_by_id(self) -> dict[str, Indicator]:
-        return cast("dict[str, Indicator]", self.by_id["indicators"])
-
-    @property
-    def observations_by_id(self) -> dict[str, Observation]:
-        return cast("dict[str, Observation]", self.by_id["observations"])
-
-    def observation(self, obs_id: str) -> Observation:
-        return self.observations_by_id[obs_id]
-
-    def source(self, source_id: str) -> Source:
-        return self.sources_by_id[source_id]
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        return self.indicators_by_id[indicator_id]
-
     def frame(self, table: str) -> pd.DataFrame:
         return self._frames[table].copy()
 
@@ -134,36 +120,27 @@ class Dataset:
     def _frames(self) -> dict[str, pd.DataFrame]:
         return {t: _to_frame(TABLES[t], self.rows(t)) for t in TABLES}
 
-    @property
-    def observations(self) -> pd.DataFrame:
-        return self.frame("observations")
-
-    @property
-    def sources(self) -> pd.DataFrame:
-        return self.frame("sources")
-
-    @property
-    def indicators(self) -> pd.DataFrame:
-        return self.frame("indicators")
-
-    @property
-    def flags(self) -> pd.DataFrame:
-        return self.frame("flags")
-
-    @property
-    def events(self) -> pd.DataFrame:
-        return self.frame("events")
-
-    @property
-    def series(self) -> pd.DataFrame:
-        return self.frame("series")
-
-    @property
-    def links(self) -> pd.DataFrame:
-        return self.frame("links")
-
     def counts(self) -> dict[str, int]:
         return {t: len(self.rows(t)) for t in TABLES}
+
+    # The typed views, one line per table and view.
+    source_rows = rows_of(Source)
+    indicator_rows = rows_of(Indicator)
+    observation_rows = rows_of(Observation)
+    flag_rows = rows_of(EditorialFlag)
+    event_rows = rows_of(Event)
+    series_rows = rows_of(SeriesValue)
+    link_rows = rows_of(SeriesLink)
+    sources_by_id = by_id_of(Source)
+    indicators_by_id = by_id_of(Indicator)
+    observations_by_id = by_id_of(Observation)
+    sources = frame_of(Source)
+    indicators = frame_of(Indicator)
+    observations = frame_of(Observation)
+    flags = frame_of(EditorialFlag)
+    events = frame_of(Event)
+    series = frame_of(SeriesValue)
+    links = frame_of(SeriesLink)
 
 
 def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
