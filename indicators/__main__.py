@@ -10,7 +10,9 @@ from pathlib import Path
 
 from .checks import filter_by_severity, run_checks
 from .changes import plan_upload
-from .dataset import CsvError, Dataset, folder_files, load_folder
+from .csvfile import CsvError
+from .dataset import Dataset
+from .loading import folder_files, load_folder
 from .provenance import read_source_text, verify
 from .schema import TABLES, Severity
 from .settings import data_dir

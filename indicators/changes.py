@@ -15,18 +15,9 @@ from .checks import run_checks
 import numpy as np
 import pandas as pd
 
-from .dataset import (
-    MAX_ROWS,
-    CsvError,
-    Dataset,
-    ErrorCode,
-    ParsedTable,
-    combine,
-    duplicate_id_errors,
-    isin,
-    frame_of_rows,
-    parse_table,
-)
+from .csvfile import MAX_ROWS, CsvError, ErrorCode, ParsedTable, frame_of_rows, isin, parse_table
+from .dataset import Dataset, combine, duplicate_id_errors
+from .loading import parse_files
 from .schema import TABLES, CsvRow, Flag, columns
 
 Mode = Literal["merge", "replace"]
@@ -38,10 +29,6 @@ def to_csv(table: str, rows: Iterable[CsvRow] | pd.DataFrame) -> bytes:
     buf = io.StringIO()
     frame.to_csv(buf, columns=columns(TABLES[table]), index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
-
-
-def parse_files(files: Mapping[str, bytes]) -> dict[str, ParsedTable]:
-    return {t: parse_table(f"{t}.csv", content, t) for t, content in files.items() if t in TABLES}
 
 
 @dataclass

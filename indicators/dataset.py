@@ -1,8 +1,9 @@
 """The validated tables as a Dataset, and the checks across them: ids, references, units.
 
-One file's bytes are read by `csvfile`; here the files meet: duplicate ids, dangling
-references (declared in the models with `refers_to`), units that make no sense for a figure,
-series and links. Whole columns at a time, so the cost grows with the rows whatever their shape.
+One file's bytes are read by `csvfile`, a folder's or a revision's files by `loading`; here the
+files meet: duplicate ids, dangling references (declared in the models with `refers_to`), units
+that make no sense for a figure, series and links. Whole columns at a time, so the cost grows with
+the rows whatever their shape.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from pathlib import Path
 from typing import Generic, TypeVar, cast, overload
 
 
@@ -23,7 +23,6 @@ from .schema import (
     Unit,
     EditorialFlag,
     Event,
-    REQUIRED_TABLES,
     TABLES,
     UNIT_RULES,
     CsvRow,
@@ -38,25 +37,7 @@ from .schema import (
     number_text,
     references,
 )
-
-
-from .csvfile import (  # noqa: F401  (re-exported: callers read files and tables through dataset)
-    MAX_CELL_CHARS,
-    MAX_ERRORS,
-    MAX_HINTS,
-    MAX_ROWS,
-    CsvError,
-    ErrorCode,
-    ParsedTable,
-    build_rows,
-    capped,
-    cells,
-    empty_frame,
-    frame_of_rows,
-    isin,
-    parse_table,
-    recognise_table,
-)
+from .csvfile import MAX_HINTS, CsvError, ErrorCode, ParsedTable, build_rows, capped, isin
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -170,31 +151,6 @@ class LoadResult:
 
     def counts(self) -> dict[str, int]:
         return {t: len(p) for t, p in self.parsed.items()}
-
-
-def folder_files(folder: str | Path) -> dict[str, bytes]:
-    """Each table's CSV bytes in a folder (the canonical data/ or an export)."""
-    folder = Path(folder)
-    return {t: (folder / f"{t}.csv").read_bytes() for t in TABLES if (folder / f"{t}.csv").exists()}
-
-
-def load_folder(folder: str | Path, build: bool = True, across: bool = True) -> LoadResult:
-    """Every table of a folder, validated; `across=False` leaves the checks across tables to a caller
-    that runs them anyway (validating an upload against the folder checks the merged tables)."""
-    folder = Path(folder)
-    parsed: dict[str, ParsedTable] = {}
-    errors: list[CsvError] = []
-    for table in TABLES:
-        path = folder / f"{table}.csv"
-        if not path.exists():
-            if table in REQUIRED_TABLES:
-                errors.append(CsvError(path.name, None, None, None, f"missing file {path}", ErrorCode.file))
-            continue
-        parsed[table] = parse_table(path.name, path.read_bytes(), table)
-    if not across:
-        errors += [e for p in parsed.values() for e in p.errors]
-        return LoadResult(None, capped(errors), parsed)
-    return combine(parsed, errors, build=build)
 
 
 def combine(parsed: Mapping[str, ParsedTable], errors: list[CsvError] | None = None, build: bool = True) -> LoadResult:

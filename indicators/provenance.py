@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .dataset import CsvError, ErrorCode, ParsedTable
+from .csvfile import CsvError, ErrorCode, ParsedTable
 from .schema import Indicator, Observation, Qualifier, Unit, number_text
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',

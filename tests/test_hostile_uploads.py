@@ -18,7 +18,9 @@ from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload, plan_upload, preview_upload
 from indicators.charts import build_figure, chart_specs
 from indicators.checks import run_checks
-from indicators.dataset import MAX_ERRORS, MAX_ROWS, combine, folder_files, parse_table
+from indicators.csvfile import MAX_ERRORS, MAX_ROWS, parse_table
+from indicators.dataset import combine
+from indicators.loading import folder_files
 from indicators.store import ChangeRefused, Store
 from indicators.text import md
 

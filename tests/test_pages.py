@@ -41,7 +41,7 @@ def test_every_page_renders_with_a_title(path):
 def chart_ids() -> dict[str, str]:
     """Chart title -> chart id, as the picker's options name them."""
     from indicators.charts import chart_specs
-    from indicators.dataset import load_folder
+    from indicators.loading import load_folder
 
     return {s.title: s.id for s in chart_specs(load_folder(ROOT / "data").dataset)}
 
