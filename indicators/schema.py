@@ -7,7 +7,9 @@ derive from these models; nothing else may restate a column or a rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -633,3 +635,9 @@ class Flag(BaseModel):
     verdict: Verdict | None = Field(
         None, description="reference_check only: consistent (every reporter's statistics fit the claim), "
                           "inconsistent (none does) or mixed (some do)")
+
+
+def flag_id(kind: FlagKind, obs_ids: Sequence[str]) -> str:
+    """A Flag's id, stable across runs and revisions: the kind and the observations in their roles."""
+    digest = hashlib.sha1("|".join(obs_ids).encode()).hexdigest()[:10]
+    return f"{kind}-{digest}"
