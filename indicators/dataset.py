@@ -253,11 +253,11 @@ def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[
     suspects = np.flatnonzero(flag)
     if not len(suspects):
         return []
-    index = {r.indicator_id: r for r in indicators.rows}  # type: ignore[attr-defined]
+    index = {r.indicator_id: r for r in indicators.rows_of(Indicator)}
     built = build_rows(Observation, f.iloc[suspects].reset_index(drop=True))
     errors = []
     for i, o in zip(suspects, built):
-        errors.extend(_unit_errors(observations.file_of(int(i)), int(observations.lines[i]), o, index))  # type: ignore[arg-type]
+        errors.extend(_unit_errors(observations.file_of(int(i)), int(observations.lines[i]), o, index))
     return errors
 
 
@@ -341,11 +341,11 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
     suspects = np.flatnonzero(near)
     if len(suspects):
-        indicators = {r.indicator_id: r for r in parsed["indicators"].rows} if "indicators" in parsed else {}  # type: ignore[attr-defined]
+        indicators = {r.indicator_id: r for r in parsed["indicators"].rows_of(Indicator)} if "indicators" in parsed else {}
         sub = f.iloc[suspects]
         for i, indicator_id, text in zip(suspects, sub["indicator_id"].tolist(), sub["value"].tolist()):
             indicator = indicators.get(indicator_id)
-            if not isinstance(indicator, Indicator):
+            if indicator is None:
                 continue
             try:
                 number = Decimal(text)
@@ -374,8 +374,7 @@ def _link_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
         keys = series.frame[["indicator_id", "entity"]].drop_duplicates()
         series_keys = set(zip(keys["indicator_id"].tolist(), keys["entity"].tolist()))
     units = _units(parsed)
-    for link, line, file in links.located():
-        assert isinstance(link, SeriesLink)
+    for link, line, file in links.located(SeriesLink):
         if link.indicator_id in claimed and (link.indicator_id, link.entity) not in claim_keys:
             known = sorted({e for i, e in claim_keys if i == link.indicator_id})[:20]
             errors.append(CsvError(file, line, "entity", link.entity,
@@ -408,9 +407,9 @@ def _number_rule_errors(file: str, line: int, column: str, number: Decimal, indi
     return errors
 
 
-def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, CsvRow]) -> list[CsvError]:
+def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, Indicator]) -> list[CsvError]:
     indicator = indicators.get(o.indicator_id)
-    if not isinstance(indicator, Indicator):
+    if indicator is None:
         return []
     rule = UNIT_RULES[indicator.unit]
     unit = indicator.unit.value
@@ -420,7 +419,7 @@ def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, 
             errors.append(CsvError(file, line, "measure", o.measure.value, f"a {unit} cannot have a {o.measure.value}; state it as a level",
                                    ErrorCode.unit_range))
         base = indicators.get(o.base_indicator_id) if o.base_indicator_id else None
-        if isinstance(base, Indicator) and base.unit != indicator.unit:
+        if base is not None and base.unit != indicator.unit:
             errors.append(
                 CsvError(
                     file, line, "base_indicator_id", o.base_indicator_id,
