@@ -40,7 +40,7 @@ IMPORTS = """
 from indicators import export
 from indicators.charts import build_figure
 from indicators.checks import run_checks
-from indicators.dataset import load_folder
+from indicators.loading import load_folder
 """
 
 
@@ -54,7 +54,7 @@ def worker(what: str) -> None:
         from indicators import export
         from indicators.charts import build_figure
         from indicators.checks import run_checks
-        from indicators.dataset import load_folder
+        from indicators.loading import load_folder
 
         loaded = load_folder(ROOT / "data")
         assert loaded.ok, loaded.errors[:3]
@@ -109,7 +109,7 @@ def main() -> int:
     from indicators import export
     from indicators.charts import build_figure, chart_specs
     from indicators.checks import run_checks
-    from indicators.dataset import load_folder
+    from indicators.loading import load_folder
 
     loaded = load_folder(ROOT / "data")
     dataset = loaded.dataset

@@ -7,7 +7,7 @@ What it measures
     accents and double quotes inside quoted fields, notes. For each size also a variant with 1% bad
     rows of six kinds (bad number, bad period, low > high, unknown qualifier, empty quote, bad id),
     each bad row carrying exactly one error.
-    Each file goes through `indicators.dataset.parse_table(name, bytes, "observations")`, the code
+    Each file goes through `indicators.csvfile.parse_table(name, bytes, "observations")`, the code
     path of an upload (the Data page and `plan_upload` call it), in a fresh subprocess that only
     reads the bytes and runs that one function; time is measured around the call, and peak memory
     is the subprocess's peak RSS (ru_maxrss: interpreter, imports, the bytes and the
@@ -185,13 +185,13 @@ def worker(what: str, path: str, errors_out: str | None) -> None:
     """Runs in a fresh subprocess: read the bytes, run the one function, report time (and errors)."""
     if what in ("parse", "parse_rows"):
         sys.path.insert(0, str(ROOT))
-        from indicators import dataset
+        from indicators import csvfile
 
         data = Path(path).read_bytes()
         rows = data.count(b"\n")
-        max_rows = max(getattr(dataset, "MAX_ROWS", 0), rows + 1)
+        max_rows = max(getattr(csvfile, "MAX_ROWS", 0), rows + 1)
         t0 = time.perf_counter()
-        result = dataset.parse_table(Path(path).name, data, "observations", max_rows=max_rows)
+        result = csvfile.parse_table(Path(path).name, data, "observations", max_rows=max_rows)
         elapsed = time.perf_counter() - t0
         if what == "parse_rows":  # what combine()/plan_upload do next: every valid row as a model
             valid = len(result.rows)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from .checks import filter_by_severity, run_checks
 from .changes import plan_upload
-from .dataset import CsvError, folder_files, load_folder
+from .csvfile import CsvError
+from .dataset import Dataset
+from .loading import folder_files, load_folder
 from .provenance import read_source_text, verify
 from .schema import TABLES, Severity
 from .settings import data_dir
@@ -18,9 +21,38 @@ from .text import SafeStream
 DEFAULT_DATA = data_dir()  # INDICATORS_DATA_DIR, as the app reads it
 
 
-def _print_errors(errors: list[CsvError]) -> None:
-    for e in errors:
-        print(e)
+class Stop(Exception):
+    """Ends a command: its errors (one line each, on stdout), one line on stderr, and the exit code
+    (1: the data or a file is invalid or cannot be written, 2: asked for what is not there)."""
+
+    def __init__(self, code: int, message: str, errors: Sequence[CsvError] = ()) -> None:
+        super().__init__(message)
+        self.code, self.errors = code, list(errors)
+
+
+def _invalid(errors: Sequence[CsvError], outcome: str | None = None) -> Stop:
+    """Exit 1 after every error, then their count and what came of it ("nothing written")."""
+    count = f"{len(errors)} error(s)"
+    return Stop(1, f"{outcome}: {count}" if outcome else count, errors)
+
+
+def _read_files(names: Sequence[str]) -> list[tuple[str, bytes]]:
+    """Each named file's name and bytes; a missing one stops the command (exit 2)."""
+    files = []
+    for name in names:
+        path = Path(name)
+        if not path.is_file():
+            raise Stop(2, f"{name}: no such file")
+        files.append((path.name, path.read_bytes()))
+    return files
+
+
+def _dataset(folder: Path) -> Dataset:
+    """The folder's dataset; an invalid folder stops the command with its errors (exit 1)."""
+    result = load_folder(folder)
+    if result.dataset is None:
+        raise _invalid(result.errors, "the data is invalid")
+    return result.dataset
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -29,13 +61,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     errors = list(result.errors)
     parsed = result.parsed
     if args.files:
-        uploads = []
-        for name in args.files:
-            path = Path(name)
-            if not path.is_file():
-                print(f"{name}: no such file", file=sys.stderr)
-                return 2
-            uploads.append((path.name, path.read_bytes()))
+        uploads = _read_files(args.files)
         if errors:  # the folder itself is broken: say so before judging the files against it
             errors.insert(0, CsvError(str(args.data), None, None, None, "the data folder is invalid"))
         else:
@@ -48,8 +74,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     verified = None
     if args.source_text:
         if not Path(args.source_text).is_file():
-            print(f"{args.source_text}: no such source text", file=sys.stderr)
-            return 2
+            raise Stop(2, f"{args.source_text}: no such source text")
         if not errors:
             report = verify(parsed, read_source_text(args.source_text))
             errors.extend(report.errors)
@@ -57,9 +82,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 print(f"note: {note}")
             verified = report.checked
     if errors:
-        _print_errors(errors)
-        print(f"{len(errors)} error(s)", file=sys.stderr)
-        return 1
+        raise _invalid(errors)
     counts = {t: len(p) for t, p in parsed.items()}
     summary = ", ".join(f"{n} {t}" for t, n in counts.items())
     print(f"OK: {summary}" + (f"; {verified} quotes found in the source text and stating their figures" if verified is not None else ""))
@@ -125,21 +148,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _valid_dataset(folder: Path):
-    """The folder's dataset, or None after printing why it is invalid."""
-    result = load_folder(folder)
-    if not result.ok or result.dataset is None:
-        _print_errors(result.errors)
-        print(f"the data is invalid: {len(result.errors)} error(s)", file=sys.stderr)
-        return None
-    return result.dataset
-
-
 def cmd_check(args: argparse.Namespace) -> int:
-    dataset = _valid_dataset(args.data)
-    if dataset is None:
-        return 1
-    flags = filter_by_severity(run_checks(dataset).flags, args.severity)
+    flags = filter_by_severity(run_checks(_dataset(args.data)).flags, args.severity)
     if args.format == "json":
         print(json.dumps([f.model_dump(mode="json") for f in flags], ensure_ascii=False, indent=2))
         return 0
@@ -161,17 +171,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- exports
 
 
-def _load_checked(folder: Path):
-    """The folder's dataset and its checks, or None after printing why it is invalid."""
-    dataset = _valid_dataset(folder)
-    return None if dataset is None else (dataset, run_checks(dataset))
-
-
-def _unknown_charts(dataset, chart_ids: list[str]) -> list[str]:
+def _known_charts(dataset: Dataset, chart_ids: Sequence[str]) -> None:
+    """An unknown chart id stops the command (exit 2)."""
     from .charts import chart_specs
 
     known = {s.id for s in chart_specs(dataset)}
-    return [c for c in chart_ids if c not in known]
+    unknown = [c for c in chart_ids if c not in known]
+    if unknown:
+        raise Stop(2, f"no chart {', '.join(map(repr, unknown))}: `python -m indicators charts` lists the chart ids")
 
 
 def _write(path: Path, data: bytes) -> int:
@@ -179,8 +186,7 @@ def _write(path: Path, data: bytes) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     except OSError as exc:
-        print(f"{path}: cannot write ({exc.strerror or exc})", file=sys.stderr)
-        return 1
+        raise Stop(1, f"{path}: cannot write ({exc.strerror or exc})") from None
     print(f"wrote {path} ({len(data):,} bytes)")
     return 0
 
@@ -188,10 +194,7 @@ def _write(path: Path, data: bytes) -> int:
 def cmd_charts(args: argparse.Namespace) -> int:
     from .charts import chart_specs
 
-    loaded = _load_checked(args.data)
-    if loaded is None:
-        return 1
-    for spec in chart_specs(loaded[0]):
+    for spec in chart_specs(_dataset(args.data)):
         print(f"{spec.id}\t{spec.title}")
     return 0
 
@@ -200,13 +203,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from . import export
     from .charts import build_figure
 
-    loaded = _load_checked(args.data)
-    if loaded is None:
-        return 1
-    dataset, checked = loaded
-    if _unknown_charts(dataset, [args.chart_id]):
-        print(f"no chart {args.chart_id!r}: `python -m indicators charts` lists the chart ids", file=sys.stderr)
-        return 2
+    dataset = _dataset(args.data)
+    _known_charts(dataset, [args.chart_id])
+    checked = run_checks(dataset)
     fmt = args.format
     if fmt == "csv":
         data = export.to_csv_bytes(export.chart_sheets(dataset, checked, args.chart_id)["data"], excel=args.excel)
@@ -217,26 +216,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             data = export.figure_bytes(build_figure(dataset, checked, args.chart_id), fmt,
                                        width=args.width, height=args.height, scale=args.scale)
         except export.ImageExportUnavailable as exc:
-            print(exc.message, file=sys.stderr)
-            return 1
+            raise Stop(1, exc.message) from None
         except ValueError as exc:
-            print(exc, file=sys.stderr)
-            return 2
+            raise Stop(2, str(exc)) from None
     return _write(args.output, data)
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
     from . import export
 
-    loaded = _load_checked(args.data)
-    if loaded is None:
-        return 1
-    dataset, checked = loaded
-    unknown = _unknown_charts(dataset, args.chart_ids)
-    if unknown:
-        print(f"no chart {', '.join(map(repr, unknown))}: `python -m indicators charts` lists the chart ids",
-              file=sys.stderr)
-        return 2
+    dataset = _dataset(args.data)
+    _known_charts(dataset, args.chart_ids)
+    checked = run_checks(dataset)
     missing = export.image_support()
     if missing:
         print(f"note: the pack has no images. {missing}", file=sys.stderr)
@@ -252,30 +243,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     from .changes import plan_upload
     from .imports import import_files, merged_files
 
-    files = []
-    for name in args.files:
-        path = Path(name)
-        if not path.is_file():
-            print(f"{name}: no such file", file=sys.stderr)
-            return 2
-        files.append((path.name, path.read_bytes()))
+    files = _read_files(args.files)
     if args.kind == "sipri" and len(files) != 1:
-        print("import sipri takes one trade-register CSV", file=sys.stderr)
-        return 2
+        raise Stop(2, "import sipri takes one trade-register CSV")
     result = import_files(args.kind, files, args.retrieved, args.first_year)
     if not result.ok:
-        _print_errors(result.errors)
-        print(f"nothing written: {len(result.errors)} error(s)", file=sys.stderr)
-        return 1
+        raise _invalid(result.errors, "nothing written")
     current = folder_files(args.data)
     new_files, errors = merged_files(current, result)
     if not errors:
         plan = plan_upload(current, [(f"{t}.csv", b) for t, b in new_files.items()], "replace")
         errors = plan.errors
     if errors:
-        _print_errors(errors)
-        print(f"nothing written: {len(errors)} error(s)", file=sys.stderr)
-        return 1
+        raise _invalid(errors, "nothing written")
     for note in result.notes:
         print(f"note: {note}")
     for diff in plan.diffs:
@@ -292,12 +272,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_series(args: argparse.Namespace) -> int:
     from .reference import COLUMNS, series_table
 
-    dataset = _valid_dataset(args.data)
-    if dataset is None:
-        return 1
+    dataset = _dataset(args.data)
     if args.indicator and args.indicator not in dataset.indicators_by_id:
-        print(f"no indicator {args.indicator!r} in indicators.csv", file=sys.stderr)
-        return 2
+        raise Stop(2, f"no indicator {args.indicator!r} in indicators.csv")
     frame = series_table(dataset, args.indicator)
     columns = [c for c in COLUMNS if c != "via_link"]
     if args.format == "json":
@@ -376,10 +353,15 @@ def main(argv: list[str] | None = None) -> int:
     if not isinstance(sys.stdout, SafeStream):  # data may hold terminal escapes: shown, never obeyed
         sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
     args = build_parser().parse_args(argv)
-    if not args.data.is_dir():
-        print(f"{args.data}: no such data folder", file=sys.stderr)
-        return 2
-    return args.func(args)
+    try:
+        if not args.data.is_dir():
+            raise Stop(2, f"{args.data}: no such data folder")
+        return args.func(args)
+    except Stop as stop:
+        for error in stop.errors:
+            print(error)
+        print(stop, file=sys.stderr)
+        return stop.code
 
 
 if __name__ == "__main__":

@@ -15,18 +15,9 @@ from .checks import run_checks
 import numpy as np
 import pandas as pd
 
-from .dataset import (
-    MAX_ROWS,
-    CsvError,
-    Dataset,
-    ErrorCode,
-    ParsedTable,
-    combine,
-    duplicate_id_errors,
-    isin,
-    frame_of_rows,
-    parse_table,
-)
+from .csvfile import MAX_ROWS, CsvError, ErrorCode, ParsedTable, frame_of_rows, isin, parse_table
+from .dataset import Dataset, combine, duplicate_id_errors
+from .loading import parse_files
 from .schema import TABLES, CsvRow, Flag, columns
 
 Mode = Literal["merge", "replace"]
@@ -38,10 +29,6 @@ def to_csv(table: str, rows: Iterable[CsvRow] | pd.DataFrame) -> bytes:
     buf = io.StringIO()
     frame.to_csv(buf, columns=columns(TABLES[table]), index=False, lineterminator="\n")
     return buf.getvalue().encode("utf-8")
-
-
-def parse_files(files: Mapping[str, bytes]) -> dict[str, ParsedTable]:
-    return {t: parse_table(f"{t}.csv", content, t) for t, content in files.items() if t in TABLES}
 
 
 @dataclass
@@ -117,12 +104,12 @@ def _frame(model: type[CsvRow], rows: Sequence[CsvRow] | ParsedTable | None) -> 
 
 def merged_table(current: ParsedTable | None, upload: ParsedTable, mode: Mode) -> ParsedTable:
     """Upsert by id (merge) or take the upload whole (replace); rows keep the file they came from."""
-    if mode == "replace" or current is None or current.frame is None:
-        return upload
-    model = TABLES[upload.table]  # type: ignore[index]
-    id_column = model.id_column
-    kept = ~isin(current.frame[id_column], upload.frame[id_column])  # type: ignore[index]
-    frame = pd.concat([current.frame[kept], upload.frame], ignore_index=True)  # type: ignore[index]
+    old, new = (None if current is None else current.frame), upload.frame
+    if mode == "replace" or current is None or old is None or new is None or upload.table is None:
+        return upload  # (an upload without a table or rows never gets here: plan_upload reports it)
+    id_column = TABLES[upload.table].id_column
+    kept = ~isin(old[id_column], new[id_column])
+    frame = pd.concat([old[kept], new], ignore_index=True)
     out = ParsedTable(upload.table, upload.file, frame=frame, records=upload.records)
     out.lines = np.asarray(current.lines, dtype=np.int64)[kept].tolist() + list(upload.lines)
     out.origins = [current.file + " (current)"] * int(kept.sum()) + (

@@ -22,19 +22,10 @@ import plotly.graph_objects as go
 from .checks import CheckResult
 from .dataset import Dataset
 from .intervals import format_interval
-from .schema import (
-    Category,
-    Indicator,
-    Measure,
-    Observation,
-    Severity,
-    Source,
-    Unit,
-    number_text,
-)
+from .schema import Category, Indicator, Measure, Observation, Severity, Source, Unit, number_text
 from .imports.common import region_of_subregion
 from .verdicts import periods_for, series_index
-from .wording import PREFIX, citation, reference_label, short_name, unit_label, who, written  # noqa: F401
+from .wording import citation, reference_label, short_name, unit_label, who, written
 
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"
@@ -120,7 +111,7 @@ POINT_COLUMNS = [
 
 def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd.DataFrame:
     """The stated, target and implied points of one indicator, with their intervals and flags."""
-    indicator = dataset.indicator(indicator_id)
+    indicator = dataset.indicators_by_id[indicator_id]
     sources = dataset.sources_by_id
     rows = []
     levels = [o for o in dataset.observation_rows if o.indicator_id == indicator_id]
@@ -169,7 +160,7 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
     if relative_only or not claims:
         return []
     index = series_index(dataset)
-    unit = dataset.indicator(indicator_id).unit
+    unit = dataset.indicators_by_id[indicator_id].unit
     entities = sorted({o.entity for o in claims})
     claim_periods = {o.period[:4] for o in claims}
     sources = dataset.sources_by_id
@@ -216,7 +207,7 @@ def build_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fig
 
 def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Figure:
     spec = find_spec(dataset, chart_id)
-    indicator = dataset.indicator(spec.indicator_id)
+    indicator = dataset.indicators_by_id[spec.indicator_id]
     points = chart_points(dataset, result, spec.indicator_id)
     fig = go.Figure()
     references = points[points["kind"] == "reference"]
@@ -440,9 +431,9 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
     by_key: dict[tuple[str, str, str], dict[str, float]] = defaultdict(dict)  # (indicator, source, period) -> entity -> value
     for v in dataset.series_rows:
         by_key[(v.indicator_id, v.source_id, v.period)][v.entity] = float(v.value)
-    sources = dataset.sources_by_id
+    sources, indicators = dataset.sources_by_id, dataset.indicators_by_id
     for n, view in enumerate(ranking_views(dataset, indicator_id)):
-        indicator = dataset.indicator(view.indicator_id)
+        indicator = indicators[view.indicator_id]
         basis = indicator.basis
         own = by_key.get((view.indicator_id, view.source_id, view.period), {})
         values = by_key.get((basis, view.source_id, view.period), {}) if basis else {}
@@ -452,7 +443,7 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
         else:
             ranks = {e: r for (i, s, p), entity_ranks in by_key.items() for e, r in entity_ranks.items()
                      if s == view.source_id and p == view.period and i != view.indicator_id
-                     and dataset.indicator(i).unit is Unit.rank and dataset.indicator(i).basis == basis}
+                     and indicators[i].unit is Unit.rank and indicators[i].basis == basis}
             regions = set(region_of_subregion().values())
             if view.entity in regions:  # a region's share beside the other regions (a declared classification)
                 same_kind = [(e, x) for e, x in own.items() if e in regions]
@@ -463,13 +454,13 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
         shown = ranked[:RANKING_TOP] + [r for r in ranked[RANKING_TOP:] if r[0] == view.entity]
         src = sources.get(view.source_id)
         for entity, rank, value in shown:
-            amount = (reference_label(value, dataset.indicator(basis).unit) if basis and indicator.unit is Unit.rank
+            amount = (reference_label(value, indicators[basis].unit) if basis and indicator.unit is Unit.rank
                       and value == value else reference_label(value, indicator.unit) if value == value else "")
             rows.append({
                 "view": n, "reporter": view.reporter, "period": view.period, "rank": rank, "entity": entity,
                 "value": value, "label": f"{reference_label(rank, Unit.rank)} · {amount}" if amount else
                 reference_label(rank, Unit.rank), "highlight": entity == view.entity, "source_id": view.source_id,
-                "claim": written(view.claim, dataset.indicator(indicator_id).unit, with_unit=True),
+                "claim": written(view.claim, indicators[indicator_id].unit, with_unit=True),
                 "who": who(src) if isinstance(src, Source) else view.reporter,
             })
     return pd.DataFrame(rows, columns=RANKING_COLUMNS)

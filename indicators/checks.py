@@ -7,7 +7,6 @@ of observations times the (small) number of figures stated for one key.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,16 +25,7 @@ from .intervals import (
     undo_change,
     within_domain,
 )
-from .schema import (
-    UNIT_RULES,
-    Flag,
-    Indicator,
-    Measure,
-    Observation,
-    Severity,
-    Source,
-    Unit,
-)
+from .schema import UNIT_RULES, Flag, FlagKind, Indicator, Measure, Observation, Severity, Source, Unit, flag_id
 
 SEVERITY_ORDER = {Severity.conflict: 0, Severity.warning: 1, Severity.info: 2}
 
@@ -101,12 +91,6 @@ def run_checks(dataset: Dataset, settings: CheckSettings = CheckSettings()) -> C
 def filter_by_severity(flags: Iterable[Flag], at_least: Severity | str) -> list[Flag]:
     limit = SEVERITY_ORDER[Severity(at_least)]
     return [f for f in flags if SEVERITY_ORDER[f.severity] <= limit]
-
-
-def flag_id(kind: str, obs_ids: Sequence[str]) -> str:
-    """Stable across runs and revisions: the kind and the observations in their roles."""
-    digest = hashlib.sha1("|".join(obs_ids).encode()).hexdigest()[:10]
-    return f"{kind}-{digest}"
 
 
 class _Engine:
@@ -191,7 +175,7 @@ class _Engine:
     def source_ids(self, *obs: Observation) -> tuple[str, ...]:
         return tuple(sorted({o.source_id for o in obs}))
 
-    def add(self, kind: str, severity: Severity, obs: Sequence[Observation], title: str, explanation: str, numbers: dict) -> None:
+    def add(self, kind: FlagKind, severity: Severity, obs: Sequence[Observation], title: str, explanation: str, numbers: dict) -> None:
         ids = tuple(o.obs_id for o in obs)
         self.result.flags.append(
             Flag(
@@ -384,7 +368,7 @@ class _Engine:
 
     def _editorial(self) -> None:
         for row in self.ds.flag_rows:
-            obs = [self.ds.observation(i) for i in row.obs_ids if i in self.ds.observations_by_id]
+            obs = [self.ds.observations_by_id[i] for i in row.obs_ids if i in self.ds.observations_by_id]
             sources = set(self.source_ids(*obs)) | ({row.source_id} if row.source_id else set())
             self.result.flags.append(
                 Flag(id=f"editorial-{row.flag_id}", kind="editorial", severity=row.severity, title=row.title,

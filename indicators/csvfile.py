@@ -13,9 +13,9 @@ import io
 import warnings
 from collections import Counter
 from enum import StrEnum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import types
 import typing
@@ -31,6 +31,9 @@ from .schema import (
     CsvRow,
     columns,
 )
+
+
+R = TypeVar("R", bound=CsvRow)
 
 
 def _plain_type(model: type[CsvRow], column: str) -> object:
@@ -119,15 +122,21 @@ class ParsedTable:
             self._rows = build_rows(TABLES[self.table], self.frame, self._checked) if self.table in TABLES else []
         return self._rows
 
+    def rows_of(self, model: type[R]) -> list[R]:
+        """The rows typed as their model, which the caller names (and which must be this table's)."""
+        if model.table != self.table:
+            raise TypeError(f"the rows of {self.file} are {self.table}, not {model.table}")
+        return cast("list[R]", self.rows)
+
     def file_of(self, index: int) -> str:
         return self.origins[index] if self.origins else self.file
 
     def model_is_list(self, column: str) -> bool:
         return self.table in TABLES and typing.get_origin(_plain_type(TABLES[self.table], column)) is list
 
-    def located(self):
-        """(row, spreadsheet line, file it came from) for every valid row."""
-        return ((r, line, self.file_of(i)) for i, (r, line) in enumerate(zip(self.rows, self.lines)))
+    def located(self, model: type[R]) -> Iterator[tuple[R, int, str]]:
+        """(row as `model`, spreadsheet line, file it came from) for every valid row."""
+        return ((r, line, self.file_of(i)) for i, (r, line) in enumerate(zip(self.rows_of(model), self.lines)))
 
 
 def isin(cells: pd.Series, values: pd.Series | pd.Index) -> np.ndarray:
@@ -151,7 +160,7 @@ def empty_frame(model: type[CsvRow]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns(model)})
 
 
-def build_rows(model: type[CsvRow], frame: pd.DataFrame | None, checked: Mapping[int, CsvRow] | None = None) -> list[CsvRow]:
+def build_rows(model: type[R], frame: pd.DataFrame | None, checked: Mapping[int, R] | None = None) -> list[R]:
     """Row models from cells the column checks passed (positions in `checked` are already built)."""
     if frame is None or not len(frame):
         return []
@@ -159,7 +168,8 @@ def build_rows(model: type[CsvRow], frame: pd.DataFrame | None, checked: Mapping
     names = columns(model)
     columns_ = [frame[h].tolist() for h in names]  # Arrow to Python per column, not per cell
     make = row_builder(model) or model.model_validate
-    return [checked.get(i) or make(dict(zip(names, cells))) for i, cells in enumerate(zip(*columns_))]
+    built = [checked.get(i) or make(dict(zip(names, cells))) for i, cells in enumerate(zip(*columns_))]
+    return cast("list[R]", built)  # every row is built by `model` (constructed or validated)
 
 
 def cells(row: CsvRow) -> dict[str, str]:
@@ -200,20 +210,15 @@ def _precheck(file: str, data: bytes) -> CsvError | None:
     return None
 
 
-def _decode(file: str, data: bytes) -> tuple[str | None, CsvError | None]:
-    def fail(message: str, row: int | None = None) -> tuple[None, CsvError]:
-        return None, CsvError(file, row, None, None, message, ErrorCode.encoding)
-
+def _decode(file: str, data: bytes) -> str | CsvError:
+    """The text, or the error naming the first byte that is not UTF-8 and its line."""
     try:
-        return data.decode("utf-8-sig"), None
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex().upper()
-        return fail(
-            f"the file is not UTF-8 (byte 0x{byte} on line {line}); "
-            "save it as 'CSV UTF-8 (comma delimited)'",
-            row=line,
-        )
+        return CsvError(file, line, None, None, f"the file is not UTF-8 (byte 0x{byte} on line {line}); "
+                                                "save it as 'CSV UTF-8 (comma delimited)'", ErrorCode.encoding)
 
 
 def _header_problem(file: str, first_line: str) -> CsvError | None:
@@ -306,10 +311,10 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
     if problem:
         return ParsedTable(table, file, errors=[problem])
     end = data.find(b"\n")
-    try:
-        first_line = data[: end if end >= 0 else len(data)].decode("utf-8-sig").strip("\r")
-    except UnicodeDecodeError:
-        return ParsedTable(table, file, errors=[_decode(file, data)[1]])  # type: ignore[list-item]
+    first_line = _decode(file, data[: end if end >= 0 else len(data)])
+    if isinstance(first_line, CsvError):
+        return ParsedTable(table, file, errors=[first_line])
+    first_line = first_line.strip("\r")
     problem = _header_problem(file, first_line)
     if problem:
         return ParsedTable(table, file, errors=[problem])
@@ -423,8 +428,11 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
                 io.BytesIO(data), header=None, skiprows=1, names=[*header, _EXTRA], dtype=str, na_filter=False,
                 keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", engine="c", index_col=False,
             )
-    except UnicodeDecodeError:
-        result.errors.append(_decode(file, data)[1])  # type: ignore[arg-type]
+    except UnicodeDecodeError:  # pandas' position is in its own buffer: name the byte from the file's
+        problem = _decode(file, data)
+        if isinstance(problem, str):
+            return False  # pandas alone stumbled: the row reader reads it
+        result.errors.append(problem)
         return True
     except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError, csv.Error, OverflowError):
         return False
@@ -478,11 +486,10 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
 def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: type[CsvRow], max_rows: int) -> None:
     """Row by row with Python's csv reader: exact messages for files whose structure is broken."""
     file = result.file
-    text, problem = _decode(file, data)
-    if problem:
-        result.errors.append(problem)
+    text = _decode(file, data)
+    if isinstance(text, CsvError):
+        result.errors.append(text)
         return
-    assert text is not None
     csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     result.records, result.lines = 0, []

@@ -1,19 +1,19 @@
 """The validated tables as a Dataset, and the checks across them: ids, references, units.
 
-One file's bytes are read by `csvfile`; here the files meet: duplicate ids, dangling
-references (declared in the models with `refers_to`), units that make no sense for a figure,
-series and links. Whole columns at a time, so the cost grows with the rows whatever their shape.
+One file's bytes are read by `csvfile`, a folder's or a revision's files by `loading`; here the
+files meet: duplicate ids, dangling references (declared in the models with `refers_to`), units
+that make no sense for a figure, series and links. Whole columns at a time, so the cost grows with
+the rows whatever their shape.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from pathlib import Path
-from typing import cast
+from typing import Generic, TypeVar, cast, overload
 
 
 import numpy as np
@@ -23,7 +23,6 @@ from .schema import (
     Unit,
     EditorialFlag,
     Event,
-    REQUIRED_TABLES,
     TABLES,
     UNIT_RULES,
     CsvRow,
@@ -38,28 +37,48 @@ from .schema import (
     number_text,
     references,
 )
-
-
-from .csvfile import (  # noqa: F401  (re-exported: callers read files and tables through dataset)
-    MAX_CELL_CHARS,
-    MAX_ERRORS,
-    MAX_HINTS,
-    MAX_ROWS,
-    CsvError,
-    ErrorCode,
-    ParsedTable,
-    build_rows,
-    capped,
-    cells,
-    empty_frame,
-    frame_of_rows,
-    isin,
-    parse_table,
-    recognise_table,
-)
+from .csvfile import MAX_HINTS, CsvError, ErrorCode, ParsedTable, build_rows, capped, isin
 
 
 # --------------------------------------------------------------------------- the dataset
+
+
+V = TypeVar("V")
+R = TypeVar("R", bound=CsvRow)
+
+
+class TableView(Generic[V]):
+    """One typed accessor of the Dataset: what `read` makes of its model's table (rows, rows by id, a frame)."""
+
+    def __init__(self, model: type[CsvRow], read: Callable[[Dataset, str], V]) -> None:
+        self.table, self.read = model.table, read
+
+    @overload
+    def __get__(self, dataset: None, owner: type[Dataset]) -> TableView[V]:
+        ...
+
+    @overload
+    def __get__(self, dataset: Dataset, owner: type[Dataset]) -> V:
+        ...
+
+    def __get__(self, dataset: Dataset | None, owner: type[Dataset]) -> TableView[V] | V:
+        return self if dataset is None else self.read(dataset, self.table)
+
+
+def rows_of(model: type[R]) -> TableView[tuple[R, ...]]:
+    """The table's rows as its model: a table holds rows of its own model, so one cast here spares every caller
+    an isinstance check."""
+    return TableView(model, lambda dataset, table: cast("tuple[R, ...]", dataset.rows(table)))
+
+
+def by_id_of(model: type[R]) -> TableView[dict[str, R]]:
+    """The table's rows by id, as its model."""
+    return TableView(model, lambda dataset, table: cast("dict[str, R]", dataset.by_id[table]))
+
+
+def frame_of(model: type[CsvRow]) -> TableView[pd.DataFrame]:
+    """A copy of the table as a frame for tables and charts: numbers as floats, enums as their codes."""
+    return TableView(model, lambda dataset, table: dataset.frame(table))
 
 
 @dataclass(frozen=True)
@@ -75,58 +94,6 @@ class Dataset:
     def by_id(self) -> dict[str, dict[str, CsvRow]]:
         return {t: {r.row_id: r for r in self.rows(t)} for t in TABLES}
 
-    # Typed views of the tables: each table holds rows of its own model, so one cast here spares
-    # every caller an isinstance check or a type: ignore.
-
-    @property
-    def source_rows(self) -> tuple[Source, ...]:
-        return cast("tuple[Source, ...]", self.rows("sources"))
-
-    @property
-    def indicator_rows(self) -> tuple[Indicator, ...]:
-        return cast("tuple[Indicator, ...]", self.rows("indicators"))
-
-    @property
-    def observation_rows(self) -> tuple[Observation, ...]:
-        return cast("tuple[Observation, ...]", self.rows("observations"))
-
-    @property
-    def flag_rows(self) -> tuple[EditorialFlag, ...]:
-        return cast("tuple[EditorialFlag, ...]", self.rows("flags"))
-
-    @property
-    def event_rows(self) -> tuple[Event, ...]:
-        return cast("tuple[Event, ...]", self.rows("events"))
-
-    @property
-    def series_rows(self) -> tuple[SeriesValue, ...]:
-        return cast("tuple[SeriesValue, ...]", self.rows("series"))
-
-    @property
-    def link_rows(self) -> tuple[SeriesLink, ...]:
-        return cast("tuple[SeriesLink, ...]", self.rows("links"))
-
-    @property
-    def sources_by_id(self) -> dict[str, Source]:
-        return cast("dict[str, Source]", self.by_id["sources"])
-
-    @property
-    def indicators_by_id(self) -> dict[str, Indicator]:
-        return cast("dict[str, Indicator]", self.by_id["indicators"])
-
-    @property
-    def observations_by_id(self) -> dict[str, Observation]:
-        return cast("dict[str, Observation]", self.by_id["observations"])
-
-    def observation(self, obs_id: str) -> Observation:
-        return self.observations_by_id[obs_id]
-
-    def source(self, source_id: str) -> Source:
-        return self.sources_by_id[source_id]
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        return self.indicators_by_id[indicator_id]
-
     def frame(self, table: str) -> pd.DataFrame:
         return self._frames[table].copy()
 
@@ -134,36 +101,27 @@ class Dataset:
     def _frames(self) -> dict[str, pd.DataFrame]:
         return {t: _to_frame(TABLES[t], self.rows(t)) for t in TABLES}
 
-    @property
-    def observations(self) -> pd.DataFrame:
-        return self.frame("observations")
-
-    @property
-    def sources(self) -> pd.DataFrame:
-        return self.frame("sources")
-
-    @property
-    def indicators(self) -> pd.DataFrame:
-        return self.frame("indicators")
-
-    @property
-    def flags(self) -> pd.DataFrame:
-        return self.frame("flags")
-
-    @property
-    def events(self) -> pd.DataFrame:
-        return self.frame("events")
-
-    @property
-    def series(self) -> pd.DataFrame:
-        return self.frame("series")
-
-    @property
-    def links(self) -> pd.DataFrame:
-        return self.frame("links")
-
     def counts(self) -> dict[str, int]:
         return {t: len(self.rows(t)) for t in TABLES}
+
+    # The typed views, one line per table and view.
+    source_rows = rows_of(Source)
+    indicator_rows = rows_of(Indicator)
+    observation_rows = rows_of(Observation)
+    flag_rows = rows_of(EditorialFlag)
+    event_rows = rows_of(Event)
+    series_rows = rows_of(SeriesValue)
+    link_rows = rows_of(SeriesLink)
+    sources_by_id = by_id_of(Source)
+    indicators_by_id = by_id_of(Indicator)
+    observations_by_id = by_id_of(Observation)
+    sources = frame_of(Source)
+    indicators = frame_of(Indicator)
+    observations = frame_of(Observation)
+    flags = frame_of(EditorialFlag)
+    events = frame_of(Event)
+    series = frame_of(SeriesValue)
+    links = frame_of(SeriesLink)
 
 
 def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
@@ -193,31 +151,6 @@ class LoadResult:
 
     def counts(self) -> dict[str, int]:
         return {t: len(p) for t, p in self.parsed.items()}
-
-
-def folder_files(folder: str | Path) -> dict[str, bytes]:
-    """Each table's CSV bytes in a folder (the canonical data/ or an export)."""
-    folder = Path(folder)
-    return {t: (folder / f"{t}.csv").read_bytes() for t in TABLES if (folder / f"{t}.csv").exists()}
-
-
-def load_folder(folder: str | Path, build: bool = True, across: bool = True) -> LoadResult:
-    """Every table of a folder, validated; `across=False` leaves the checks across tables to a caller
-    that runs them anyway (validating an upload against the folder checks the merged tables)."""
-    folder = Path(folder)
-    parsed: dict[str, ParsedTable] = {}
-    errors: list[CsvError] = []
-    for table in TABLES:
-        path = folder / f"{table}.csv"
-        if not path.exists():
-            if table in REQUIRED_TABLES:
-                errors.append(CsvError(path.name, None, None, None, f"missing file {path}", ErrorCode.file))
-            continue
-        parsed[table] = parse_table(path.name, path.read_bytes(), table)
-    if not across:
-        errors += [e for p in parsed.values() for e in p.errors]
-        return LoadResult(None, capped(errors), parsed)
-    return combine(parsed, errors, build=build)
 
 
 def combine(parsed: Mapping[str, ParsedTable], errors: list[CsvError] | None = None, build: bool = True) -> LoadResult:
@@ -320,11 +253,11 @@ def _unit_errors_of(observations: ParsedTable, indicators: ParsedTable) -> list[
     suspects = np.flatnonzero(flag)
     if not len(suspects):
         return []
-    index = {r.indicator_id: r for r in indicators.rows}  # type: ignore[attr-defined]
+    index = {r.indicator_id: r for r in indicators.rows_of(Indicator)}
     built = build_rows(Observation, f.iloc[suspects].reset_index(drop=True))
     errors = []
     for i, o in zip(suspects, built):
-        errors.extend(_unit_errors(observations.file_of(int(i)), int(observations.lines[i]), o, index))  # type: ignore[arg-type]
+        errors.extend(_unit_errors(observations.file_of(int(i)), int(observations.lines[i]), o, index))
     return errors
 
 
@@ -408,11 +341,11 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
     suspects = np.flatnonzero(near)
     if len(suspects):
-        indicators = {r.indicator_id: r for r in parsed["indicators"].rows} if "indicators" in parsed else {}  # type: ignore[attr-defined]
+        indicators = {r.indicator_id: r for r in parsed["indicators"].rows_of(Indicator)} if "indicators" in parsed else {}
         sub = f.iloc[suspects]
         for i, indicator_id, text in zip(suspects, sub["indicator_id"].tolist(), sub["value"].tolist()):
             indicator = indicators.get(indicator_id)
-            if not isinstance(indicator, Indicator):
+            if indicator is None:
                 continue
             try:
                 number = Decimal(text)
@@ -441,8 +374,7 @@ def _link_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
         keys = series.frame[["indicator_id", "entity"]].drop_duplicates()
         series_keys = set(zip(keys["indicator_id"].tolist(), keys["entity"].tolist()))
     units = _units(parsed)
-    for link, line, file in links.located():
-        assert isinstance(link, SeriesLink)
+    for link, line, file in links.located(SeriesLink):
         if link.indicator_id in claimed and (link.indicator_id, link.entity) not in claim_keys:
             known = sorted({e for i, e in claim_keys if i == link.indicator_id})[:20]
             errors.append(CsvError(file, line, "entity", link.entity,
@@ -475,9 +407,9 @@ def _number_rule_errors(file: str, line: int, column: str, number: Decimal, indi
     return errors
 
 
-def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, CsvRow]) -> list[CsvError]:
+def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, Indicator]) -> list[CsvError]:
     indicator = indicators.get(o.indicator_id)
-    if not isinstance(indicator, Indicator):
+    if indicator is None:
         return []
     rule = UNIT_RULES[indicator.unit]
     unit = indicator.unit.value
@@ -487,7 +419,7 @@ def _unit_errors(file: str, line: int, o: Observation, indicators: Mapping[str, 
             errors.append(CsvError(file, line, "measure", o.measure.value, f"a {unit} cannot have a {o.measure.value}; state it as a level",
                                    ErrorCode.unit_range))
         base = indicators.get(o.base_indicator_id) if o.base_indicator_id else None
-        if isinstance(base, Indicator) and base.unit != indicator.unit:
+        if base is not None and base.unit != indicator.unit:
             errors.append(
                 CsvError(
                     file, line, "base_indicator_id", o.base_indicator_id,

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .dataset import CsvError, ErrorCode, ParsedTable
-from .schema import Indicator, Observation, Qualifier, Unit, number_text
+from .csvfile import CsvError, ErrorCode, ParsedTable
+from .schema import Event, Indicator, Observation, Qualifier, Unit, number_text
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                               "–": "-", "—": "-", "‑": "-", "−": "-"})
@@ -108,20 +108,21 @@ class ProvenanceReport:
         return not self.errors
 
 
-def _quoted_rows(parsed: Mapping[str, ParsedTable]) -> Iterator[tuple[str, int, object]]:
-    for table in ("observations", "events"):
-        p = parsed.get(table)
+def _quoted_rows(parsed: Mapping[str, ParsedTable]) -> Iterator[tuple[str, int, Observation | Event]]:
+    model: type[Observation] | type[Event]
+    for model in (Observation, Event):
+        p = parsed.get(model.table)
         if p is not None:
-            yield from ((p.file, line, row) for row, line in zip(p.rows, p.lines))
+            yield from ((p.file, line, row) for row, line in zip(p.rows_of(model), p.lines))
 
 
 def verify(parsed: Mapping[str, ParsedTable], source_text: str) -> ProvenanceReport:
     """Every quote found in the text; every observation's quote states its value."""
     report = ProvenanceReport()
-    indicators = {r.indicator_id: r for r in parsed["indicators"].rows} if "indicators" in parsed else {}
+    indicators = {r.indicator_id: r for r in parsed["indicators"].rows_of(Indicator)} if "indicators" in parsed else {}
     for file, line, row in _quoted_rows(parsed):
         report.checked += 1
-        quote = row.quote  # type: ignore[attr-defined]
+        quote = row.quote
         match = find_quote(quote, source_text)
         if not match.found:
             report.errors.append(CsvError(file, line, "quote", quote[:80], "quote not found in the source text",
@@ -135,7 +136,7 @@ def verify(parsed: Mapping[str, ParsedTable], source_text: str) -> ProvenanceRep
             )
         if isinstance(row, Observation):
             indicator = indicators.get(row.indicator_id)
-            unit = indicator.unit if isinstance(indicator, Indicator) else None
+            unit = indicator.unit if indicator is not None else None
             if not states_value(row, unit):
                 figure = (f"{number_text(row.low)}-{number_text(row.high)}" if row.qualifier is Qualifier.range
                           else number_text(row.value))

@@ -7,7 +7,9 @@ derive from these models; nothing else may restate a column or a rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -147,46 +149,27 @@ FIELD_TWINS.update({_plain_number: _number_twin, _real_calendar_period: _period_
                     _window_in_order: _window_twin, _true_or_false: _true_or_false_twin})
 
 
-Slug = Annotated[
-    str,
-    Field(
-        pattern=SLUG_PATTERN,
-        min_length=1,
-        max_length=64,
-        description="a lowercase id of letters, digits and single hyphens (e.g. china-russia-trade)",
-    ),
-]
-Period = Annotated[
-    str,
-    Field(
-        pattern=PERIOD_PATTERN,
-        description="an ISO 8601 year, month or date (2015, 2016-07 or 2016-08-30)",
-    ),
-    AfterValidator(_real_calendar_period),
-]
+def _text_rule(pattern: str, description: str, max_length: int | None = None) -> Any:
+    """A text column's rule: the pattern it matches and what it means; an id also has a length."""
+    return Field(pattern=pattern, description=description, min_length=None if max_length is None else 1,
+                 max_length=max_length)
+
+
+Slug = Annotated[str, _text_rule(
+    SLUG_PATTERN, "a lowercase id of letters, digits and single hyphens (e.g. china-russia-trade)", max_length=64)]
+SeriesId = Annotated[str, _text_rule(
+    SLUG_PATTERN, "a lowercase id of letters, digits and single hyphens, at most 160 characters", max_length=160)]
+Period = Annotated[str, _text_rule(PERIOD_PATTERN, "an ISO 8601 year, month or date (2015, 2016-07 or 2016-08-30)"),
+                   AfterValidator(_real_calendar_period)]
+SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4})?$"
+SeriesPeriod = Annotated[
+    str, _text_rule(SERIES_PERIOD_PATTERN, "a year (2015) or a window of years, first/last inclusive (2011/2015)"),
+    AfterValidator(_window_in_order)]
 Number = Annotated[
     Decimal,
     BeforeValidator(_plain_number),
     PlainSerializer(number_text, return_type=str, when_used="json"),
     Field(allow_inf_nan=False, description="a plain number as the text writes it (95, -28, 37.63)"),
-]
-SeriesId = Annotated[
-    str,
-    Field(
-        pattern=SLUG_PATTERN,
-        min_length=1,
-        max_length=160,
-        description="a lowercase id of letters, digits and single hyphens, at most 160 characters",
-    ),
-]
-SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4})?$"
-SeriesPeriod = Annotated[
-    str,
-    Field(
-        pattern=SERIES_PERIOD_PATTERN,
-        description="a year (2015) or a window of years, first/last inclusive (2011/2015)",
-    ),
-    AfterValidator(_window_in_order),
 ]
 Flag01 = Annotated[
     bool,
@@ -652,3 +635,9 @@ class Flag(BaseModel):
     verdict: Verdict | None = Field(
         None, description="reference_check only: consistent (every reporter's statistics fit the claim), "
                           "inconsistent (none does) or mixed (some do)")
+
+
+def flag_id(kind: FlagKind, obs_ids: Sequence[str]) -> str:
+    """A Flag's id, stable across runs and revisions: the kind and the observations in their roles."""
+    digest = hashlib.sha1("|".join(obs_ids).encode()).hexdigest()[:10]
+    return f"{kind}-{digest}"

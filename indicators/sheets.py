@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 
 from .checks import CheckResult, run_checks
-from .charts import citation, find_spec, points_for
+from .charts import find_spec, points_for
 from .dataset import Dataset
 from .schema import Severity, Source
+from .wording import citation
 
 # --------------------------------------------------------------------------- neutralising cells
 

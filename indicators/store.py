@@ -43,7 +43,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
 from . import settings
-from .dataset import CsvError, folder_files  # noqa: F401  (folder_files re-exported: the folder the store seeds from)
+from .csvfile import CsvError
+from .loading import folder_files
 
 ROOT = settings.ROOT
 DEFAULT_URL = settings.DEFAULT_DB_URL

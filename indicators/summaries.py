@@ -47,7 +47,7 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
     """
     levels: dict[tuple[str, str], list[Observation]] = defaultdict(list)
     for o in dataset.observation_rows:
-        if o.measure is Measure.level and dataset.indicator(o.indicator_id).category is not Category.other:
+        if o.measure is Measure.level and dataset.indicators_by_id[o.indicator_id].category is not Category.other:
             levels[(o.indicator_id, o.entity)].append(o)
     cited = Counter((o.indicator_id, o.entity) for o in dataset.observation_rows)
     position = {i: n for n, i in enumerate(dataset.indicators_by_id)}
@@ -57,7 +57,7 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
         indicator_id, entity = key
         latest = max(o.period for o in levels[key])
         chosen = sorted((o for o in levels[key] if o.period == latest), key=lambda o: o.obs_id)
-        indicator = dataset.indicator(indicator_id)
+        indicator = dataset.indicators_by_id[indicator_id]
         label = f"{indicator.name} ({latest})" if entity in indicator.name else f"{indicator.name}: {entity} ({latest})"
         flags = [f for o in chosen for f in result.for_obs(o.obs_id) if f.severity is Severity.conflict]
         verdicts = [next((f.verdict for f in result.for_obs(o.obs_id) if f.kind == "reference_check"), None)
@@ -99,7 +99,7 @@ def flag_sides(dataset: Dataset, flag: Flag) -> list[FlagSide]:
         if not isinstance(o, Observation):
             continue
         src = dataset.sources_by_id.get(o.source_id)
-        unit = dataset.indicator(o.indicator_id).unit
+        unit = dataset.indicators_by_id[o.indicator_id].unit
         sides.append(FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,
                               src.article if isinstance(src, Source) else ""))
     return sides

@@ -32,7 +32,7 @@ from decimal import Decimal
 from .dataset import Dataset
 from .intervals import Interval, format_interval, percent_change
 from .wording import capital, listing, ordinal, whose
-from .schema import Flag, Indicator, Measure, Observation, Severity, Source, SourceKind, Unit
+from .schema import Flag, Indicator, Measure, Observation, Severity, Source, SourceKind, Unit, flag_id
 
 REVISION_TOLERANCE = 0.02
 """How much a later release may revise an official value: ±2% of it."""
@@ -280,8 +280,6 @@ class ReferenceChecks:
         }
         statistics = sorted({r[1][0].source_id for r in results} | {rd.source_id for r in results for rd in r[1]})
         severity = Severity.info if verdict == "consistent" else Severity.warning
-        from .checks import flag_id  # the engine's stable id rule
-
         return Flag(id=flag_id("reference_check", (o.obs_id,)), kind="reference_check", severity=severity,
                     title=title, explanation=explanation, obs_ids=(o.obs_id,),
                     source_ids=tuple(sorted({o.source_id, *statistics})), numbers=numbers, verdict=verdict)

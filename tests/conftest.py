@@ -15,7 +15,8 @@ from hypothesis import settings
 settings.register_profile("shared-machine", deadline=None)
 settings.load_profile("shared-machine")
 
-from indicators.dataset import Dataset, load_folder  # noqa: E402 (after the hypothesis profile)
+from indicators.dataset import Dataset  # noqa: E402 (after the hypothesis profile)
+from indicators.loading import load_folder  # noqa: E402
 from indicators.schema import TABLES, columns  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

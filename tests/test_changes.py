@@ -6,7 +6,7 @@ import csv
 import io
 
 from indicators.changes import plan_upload
-from indicators.store import folder_files
+from indicators.loading import folder_files
 
 from .conftest import DATA, csv_bytes, obs
 

@@ -183,7 +183,7 @@ def _trade_obs(real, period, measure="level", claimant=None):
     rows = [o for o in real.dataset.rows("observations")
             if o.indicator_id == TRADE and o.period == period and o.measure == measure]
     if claimant:
-        rows = [o for o in rows if real.dataset.source(o.source_id).claimed_by == claimant]
+        rows = [o for o in rows if real.dataset.sources_by_id[o.source_id].claimed_by == claimant]
     assert len(rows) == 1, rows
     return rows[0]
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indicators.dataset import load_folder, parse_table, recognise_table
+from indicators.csvfile import parse_table, recognise_table
+from indicators.loading import load_folder
 from indicators.schema import Observation, columns
 
 from .conftest import csv_bytes, indicator, obs, source, write_folder

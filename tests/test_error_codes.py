@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from indicators.changes import plan_upload
-from indicators.dataset import ErrorCode, folder_files, parse_table
+from indicators.csvfile import ErrorCode, parse_table
+from indicators.loading import folder_files
 from indicators.provenance import verify
 
 from .conftest import DATA, csv_bytes, obs

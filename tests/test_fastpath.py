@@ -10,7 +10,7 @@ from typing import Annotated
 import pytest
 from pydantic import AfterValidator, field_validator
 
-from indicators import csvfile as dataset  # one file's reading: the fast path and the row reader
+from indicators import csvfile  # one file's reading: the fast path and the row reader
 from indicators.fastpath import UnmirroredFeature, compile_model
 from indicators.schema import TABLES, CsvRow
 
@@ -42,17 +42,17 @@ def corrupted(table: str, seed: int, rate: float = 0.08) -> bytes:
 
 
 def both_paths(table: str, data: bytes):
-    fast = dataset.parse_table(f"{table}.csv", data, table)
-    slow = dataset.ParsedTable(table, f"{table}.csv")
+    fast = csvfile.parse_table(f"{table}.csv", data, table)
+    slow = csvfile.ParsedTable(table, f"{table}.csv")
     header = next(csv.reader(io.StringIO(data.decode("utf-8"))))  # a file may leave optional columns out
-    dataset._validate_rows(slow, data, header, TABLES[table], dataset.MAX_ROWS)
+    csvfile._validate_rows(slow, data, header, TABLES[table], csvfile.MAX_ROWS)
     return fast, slow
 
 
 @pytest.mark.parametrize("table", list(TABLES))
 @pytest.mark.parametrize("seed", range(40))
 def test_fast_path_reports_exactly_what_per_row_pydantic_reports(table, seed, monkeypatch):
-    monkeypatch.setattr(dataset, "MAX_ERRORS", 10**6)  # compare every error, not the first thousand
+    monkeypatch.setattr(csvfile, "MAX_ERRORS", 10**6)  # compare every error, not the first thousand
     fast, slow = both_paths(table, corrupted(table, seed))
     assert sorted(map(str, fast.errors)) == sorted(map(str, slow.errors))
     assert fast.lines == slow.lines and fast.records == slow.records
@@ -61,18 +61,18 @@ def test_fast_path_reports_exactly_what_per_row_pydantic_reports(table, seed, mo
 
 def test_the_real_files_take_the_fast_path_and_agree(monkeypatch):
     calls = []
-    monkeypatch.setattr(dataset, "_validate_rows", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(csvfile, "_validate_rows", lambda *a, **k: calls.append(a))
     fast = {}
     for table in TABLES:
-        fast[table] = dataset.parse_table(f"{table}.csv", (DATA / f"{table}.csv").read_bytes(), table)
+        fast[table] = csvfile.parse_table(f"{table}.csv", (DATA / f"{table}.csv").read_bytes(), table)
         assert fast[table].errors == [] and fast[table].rows
     assert calls == []  # no fallback to the row-by-row reader
     monkeypatch.undo()
     for table, parsed in fast.items():  # ... and what it reads is what the row reader reads
         data = (DATA / f"{table}.csv").read_bytes()
-        slow = dataset.ParsedTable(table, f"{table}.csv")
+        slow = csvfile.ParsedTable(table, f"{table}.csv")
         header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-        dataset._validate_rows(slow, data, header, TABLES[table], dataset.MAX_ROWS)
+        csvfile._validate_rows(slow, data, header, TABLES[table], csvfile.MAX_ROWS)
         assert slow.errors == [] and parsed.lines == slow.lines, table
         assert [r.model_dump() for r in parsed.rows] == [r.model_dump() for r in slow.rows], table
 

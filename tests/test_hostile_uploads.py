@@ -18,7 +18,9 @@ from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload, plan_upload, preview_upload
 from indicators.charts import build_figure, chart_specs
 from indicators.checks import run_checks
-from indicators.dataset import MAX_ERRORS, MAX_ROWS, combine, folder_files, parse_table
+from indicators.csvfile import MAX_ERRORS, MAX_ROWS, parse_table
+from indicators.dataset import combine
+from indicators.loading import folder_files
 from indicators.store import ChangeRefused, Store
 from indicators.text import md
 
@@ -59,7 +61,7 @@ def test_a_tiny_number_is_written_back_as_written_and_reads_back():
     assert plan.ok, plan.errors
     assert b"0.00000012" in plan.files["observations"] and b"E-" not in plan.files["observations"]
     dataset = head_reads_back(plan.files)
-    tiny = dataset.observation("tiny")
+    tiny = dataset.observations_by_id["tiny"]
     flags = run_checks(dataset).flags
     assert str(tiny.value) == "1.2E-7"  # Python's own form: never what a cell or a sentence shows
     assert any("$0.00000012bn" in f.explanation for f in flags if "tiny" in f.obs_ids)

@@ -1,7 +1,9 @@
-"""Every page renders without an exception and shows what a briefer looks for."""
+"""Every page renders without an exception and shows what a briefer looks for: its title, and the
+figures, names and sentences of the canonical data (data/, revision 0) that a reader would notice."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -32,16 +34,31 @@ def figures(at: AppTest) -> list[dict]:
 CHART_PAGES = ["views/trade.py", "views/security.py", "views/military.py", "views/infrastructure.py", "views/other.py"]
 
 
+TITLES = {
+    "views/overview.py": "China and Russia: Gaming the West — the figures",
+    "views/trade.py": "Trade & energy",
+    "views/security.py": "Security & counter-terrorism",
+    "views/military.py": "Military & arms",
+    "views/infrastructure.py": "Infrastructure",
+    "views/other.py": "Other figures",
+    "views/timeline.py": "Timeline",
+    "views/inconsistencies.py": "Inconsistencies",
+    "views/sources.py": "Sources",
+    "views/data.py": "Data",
+    "views/briefing.py": "Briefing pack",
+}
+
+
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_renders_with_a_title(path):
+def test_every_page_shows_its_own_title(path):
     at = open_page(path)
-    assert len(at.title) == 1 and at.title[0].value.strip()
+    assert [t.value for t in at.title] == [TITLES[path]]
 
 
 def chart_ids() -> dict[str, str]:
     """Chart title -> chart id, as the picker's options name them."""
     from indicators.charts import chart_specs
-    from indicators.dataset import load_folder
+    from indicators.loading import load_folder
 
     return {s.title: s.id for s in chart_specs(load_folder(ROOT / "data").dataset)}
 
@@ -55,24 +72,53 @@ def pick(at: AppTest, title_part: str) -> AppTest:
     return at
 
 
+def chart_title(figure: dict) -> str:
+    """The bold title line of a figure (the subtitle under it is the indicator's description)."""
+    return figure["layout"]["title"]["text"].split("<br>")[0]
+
+
+# Each chart page's first chart, as the article states it: the figures drawn (as written) and who states them.
+FIRST_CHARTS = {
+    "views/trade.py": ("China–Russia bilateral trade", ["$95bn ⚠", "$64bn ⚠", "$69bn ⚠", "$100bn target"],
+                       "Liu Changmin (cited by Michal Makocki)"),
+    "views/security.py": ("SCO member states", ["6", "8 target", "5"], "Marc Julienne"),
+    "views/military.py": ("Share of Russian arms exports by region", ["60%"],
+                          "Liu Fei (cited by Alexandre Sheldon-Duplaix)"),
+    "views/infrastructure.py": ("Distance between cities", ["≈7,000", "800"], "Jiang Zhenjun (cited by Michal Makocki)"),
+    "views/other.py": ("Length of the Science of Military Strategy", ["276"], "Alexandre Sheldon-Duplaix"),
+}
+
+
 @pytest.mark.parametrize("path", CHART_PAGES)
-def test_a_chart_page_draws_one_chart_and_names_every_other_in_its_picker(path):
+def test_a_chart_page_draws_its_first_chart_and_names_every_other_in_its_picker(path):
+    from indicators.charts import PAGE_CATEGORIES, chart_specs
+    from indicators.loading import load_folder
+
     at = open_page(path)
-    assert len(figures(at)) == 1  # one figure per page load: the browser draws one chart, not ten
+    (first,) = figures(at)  # one figure per page load: the browser draws one chart, not ten
+    title, stated, claimant = FIRST_CHARTS[path]
+    assert chart_title(first) == f"<b>{title}</b>"
+    texts = [t for trace in first["data"] for t in trace.get("text") or []]
+    assert all(html.escape(figure, quote=False) in texts for figure in stated), texts
+    assert claimant in [trace.get("name") for trace in first["data"]]
+    page = path.removeprefix("views/").removesuffix(".py")
+    specs = chart_specs(load_folder(ROOT / "data").dataset, PAGE_CATEGORIES[page])
     picker = at.pills[0]
-    assert picker.indices == [0] and len(picker.options) >= 1
-    assert picker.label.startswith(f"{len(picker.options)} chart")
-    if len(picker.options) > 1:
-        pick(at, picker.options[-1])
-        shown = figures(at)
-        assert len(shown) == 1 and picker.options[-1].split(" ")[0] in shown[0]["layout"]["title"]["text"]
-        assert at.query_params["chart"]  # the picked chart is in the address, to share it
+    assert picker.options == [s.title for s in specs] and picker.options[0] == title and picker.indices == [0]
+    assert picker.label == f"{len(specs)} charts on this page: pick one"
+    last = picker.options[-1]
+    pick(at, last)
+    (shown,) = figures(at)
+    assert chart_title(shown) == f"<b>{html.escape(last, quote=False)}</b>"
+    assert at.query_params["chart"] == specs[-1].id  # the picked chart is in the address, to share it
 
 
 def test_sidebar_says_what_is_shown():
     at = open_page()
-    text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(c.value for c in at.sidebar.caption)
-    assert "figures" in text and "conflicts" in text and "Dataset: revision 0" in text
+    assert "59 figures · 29 sources · 50 events  \nOpen flags: **4** conflicts · **17** warnings · 9 notes" in [
+        m.value for m in at.sidebar.markdown]
+    (caption,) = [c.value for c in at.sidebar.caption]
+    assert caption.startswith("Dataset: revision 0 (") and "content " in caption
 
 
 def test_overview_shows_both_2015_trade_figures_with_a_badge():
@@ -83,6 +129,17 @@ def test_overview_shows_both_2015_trade_figures_with_a_badge():
     assert "sources disagree" in text[label + 2] and text[label + 2].startswith(":red[")
     crude = next(i for i, v in enumerate(text) if "crude" in v and v.startswith("**"))
     assert ">37.63 million tonnes<" in text[crude + 1]  # a card names its unit
+
+
+def test_overview_lists_the_most_serious_flags_first():
+    at = open_page()
+    assert "4 conflicts, 17 warnings, 9 notes. All of them, with quotes and arithmetic, on the Inconsistencies page." in [
+        c.value for c in at.caption]
+    cards = [m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value]
+    assert cards[0].startswith("**Liu Fenghua and Liu Changmin disagree on China–Russia bilateral trade \\(2015\\)**")
+    assert "Liu Fenghua \\(cited by Duchâtel\\) gives \\$69bn" in cards[0]
+    assert any(c.startswith("**Five “Nos” announced, four listed**") for c in cards)  # an editorial flag
+    assert any(m.value.startswith("- 59 figures of 48 indicators, each with its verbatim quote") for m in at.markdown)
 
 
 def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
@@ -112,6 +169,9 @@ def test_security_page_shows_bounds_and_approximations_as_such():
 
 def test_inconsistency_cards_show_quotes_and_filter_by_author():
     at = open_page("views/inconsistencies.py")
+    assert "21 of 30 flags" in [m.value for m in at.markdown]  # conflicts and warnings by default
+    first = next(m.value for m in at.markdown if m.value.startswith(":red["))
+    assert first == ":red[:material/error:] **A 28% decrease \\(Liu Changmin\\) does not match \\$95bn → \\$64bn**"
     body = " ".join(m.value for m in at.markdown)
     assert "Liu Fenghua" in body and "Bilateral trade totalled \\$95 billion" in body
 
@@ -133,14 +193,59 @@ def test_inconsistency_cards_show_quotes_and_filter_by_author():
 
 def test_a_flag_link_brings_its_chart_first():
     at = open_page("views/trade.py", chart="russia-china-crude-exports")
-    first = figures(at)[0]
-    assert "crude" in first["layout"]["title"]["text"].lower()
+    (shown,) = figures(at)
+    assert chart_title(shown) == "<b>Russian crude oil exports to China</b>"
+    assert at.pills[0].value == "russia-china-crude-exports"
+
+
+def test_timeline_draws_the_dated_events_from_the_chosen_year():
+    at = open_page("views/timeline.py")
+
+    def events() -> str:
+        (chart,) = figures(at)
+        assert chart_title(chart) == "<b>Timeline of events cited in “China and Russia: Gaming the West”</b>"
+        return " ".join(h for t in chart["data"] for h in t.get("hovertext") or [])
+
+    shown = events()
+    assert "<b>SCO formally established (Shanghai Five plus Uzbekistan)</b><br>2001-06-15" in shown
+    assert "<b>Suicide car bomb at the Chinese Embassy in Bishkek</b><br>2016-08-30" in shown
+    at.slider[0].set_value(2010).run()
+    later = events()
+    assert "SCO formally established" not in later and "Suicide car bomb at the Chinese Embassy in Bishkek" in later
+
+
+def test_sources_page_names_the_writers_and_what_each_claimant_contributes():
+    at = open_page("views/sources.py")
+    assert [s.value for s in at.subheader] == ["ECFR writers", "Who claims what"]
+    writers = at.dataframe[0].value.set_index("ECFR writer")
+    assert writers.loc["Mathieu Duchâtel", "cites"] == "Chen Yu, Fu Ying, Liu Fenghua"
+    claimants = at.dataframe[1].value.set_index("source_id")
+    liu_fei = claimants.loc["liu-fei-sheldon-duplaix"]
+    assert (liu_fei["claimed by"], liu_fei["figures"], liu_fei["flags"]) == ("Liu Fei", 5, 6)
+    assert "[warning] 60% (Liu Fei) does not match SIPRI’s statistics (66.2%)" in liu_fei["flag titles"]
 
 
 def test_data_page_filters_and_counts():
     at = open_page("views/data.py")
+    assert [t.label for t in at.tabs] == ["Observations", "Upload", "History"]
+    assert "59 of 59 figures" in [m.value for m in at.markdown]
     at.text_input[0].input("Uzbek").run()
-    assert any(m.value.startswith("1 of ") or m.value.startswith("2 of ") for m in at.markdown)
+    assert "2 of 59 figures" in [m.value for m in at.markdown]
+    shown = at.dataframe[0].value
+    # Uzbekistan's ISIS recruits, and the SCO's six members, whose note names Uzbekistan
+    assert set(shown["obs_id"]) == {"isis-recruits-uzbekistan-2016", "sco-member-states-sco-2016"}
+    assert set(shown["figure"]) == {">5,000", "6"}
+
+
+def test_briefing_page_offers_the_first_chart_with_its_citation():
+    at = open_page("views/briefing.py")
+    (charts,) = at.multiselect
+    assert charts.label == "Charts" and charts.value == ["china-russia-trade"]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download briefing pack (1 chart)"]
+    assert [e.label for e in at.expander] == ["China–Russia bilateral trade"]
+    (citation,) = [c.value for c in at.code]
+    assert citation.startswith("China–Russia bilateral trade\n")
+    assert "Direction of Trade Statistics (DOTS), as China reports it, retrieved 2022-02-02" in citation
 
 
 def test_html_in_the_data_is_shown_as_text(tmp_path, monkeypatch):
@@ -166,4 +271,7 @@ def test_invalid_data_folder_shows_errors_not_a_traceback(tmp_path, monkeypatch)
     monkeypatch.setenv("INDICATORS_DATA_DIR", str(folder))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert not at.exception
-    assert any("is invalid" in e.value for e in at.error)
+    assert any(e.value.startswith("The active dataset (revision 0) is invalid: ") for e in at.error)
+    first = at.dataframe[0].value.iloc[0]
+    assert (first["file"], first["message"]) == ("sources.csv", "this is a binary file (it contains NUL bytes), not a CSV")
+    assert [link.proto.label for link in at.get("page_link")] == ["Open the Data page to revert"]

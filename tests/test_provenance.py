@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.dataset import parse_table
+from indicators.csvfile import parse_table
 from indicators.provenance import find_quote, numbers_stated, verify
 from indicators.schema import Unit
 

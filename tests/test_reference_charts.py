@@ -9,7 +9,7 @@ import pytest
 from indicators import export
 from indicators.charts import build_figure, chart_specs, ranking_points
 from indicators.checks import run_checks
-from indicators.dataset import load_folder
+from indicators.loading import load_folder
 from indicators.summaries import charts_of_flag
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indicators.changes import to_csv
-from indicators.dataset import load_folder, parse_table
+from indicators.csvfile import parse_table
+from indicators.loading import load_folder
 from indicators.reference import claim_series, series_table
 from indicators.schema import Source, TABLES, columns
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from indicators.checks import run_checks
-from indicators.dataset import load_folder
+from indicators.loading import load_folder
 from indicators.verdicts import REVISION_TOLERANCE
 
 from .conftest import indicator, obs, source, write_folder

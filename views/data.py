@@ -9,7 +9,7 @@ from indicators import export
 from indicators.access import configured_key, may_edit
 from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
-from indicators.dataset import MAX_ROWS
+from indicators.csvfile import MAX_ROWS
 from indicators.imports.upload import apply_import_at, downloads_in, error_rows, preview_import
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused, StoreError

@@ -9,42 +9,17 @@ sources being imported, so a newer download can be dropped in and imported again
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Literal
 
 from ..changes import to_csv
-from ..dataset import CsvError, parse_table
-from ..schema import CsvRow, Indicator, SeriesValue, Source
+from ..csvfile import CsvError, parse_table
+from ..schema import CsvRow
+from .common import ImportResult
 from .dots import import_dots
 from .sipri import HEADER_START, import_sipri
 
 Kind = Literal["dots", "sipri"]
 TABLES_WRITTEN = ("series", "indicators", "sources")
-
-
-@dataclass
-class ImportResult:
-    """What one or several downloads produce: rows for series.csv, indicators.csv and sources.csv."""
-
-    series: list[SeriesValue] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    errors: list[CsvError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def tables(self) -> dict[str, list[CsvRow]]:
-        return {"series": list(self.series), "indicators": list(self.indicators), "sources": list(self.sources)}
-
-    def extend(self, other) -> None:
-        self.series += other.series
-        self.indicators += [i for i in other.indicators if i.indicator_id not in {x.indicator_id for x in self.indicators}]
-        self.sources += other.sources
-        self.errors += other.errors
-        self.notes += other.notes
 
 
 def kind_of(file: str, data: bytes) -> Kind | None:

@@ -1,8 +1,10 @@
-"""What both importers share: exact numbers, ids, ranks and shares, and which names are countries.
+"""What both importers share: their result, exact numbers, ids, ranks and shares, the indicators
+they write, and which names are countries.
 
 Which partner or recipient is a country (and may rank), its normalised name and its region
 come from a maintained classification, the `country_converter` package (coco), never from a
-list typed here. Regions group coco's UN M49 subregions as `regions.csv` beside this file says.
+list typed here. Regions group coco's UN M49 subregions as `regions.csv` beside this file says;
+the indicators each importer writes are the rows of `indicator-templates.csv` beside it.
 """
 
 from __future__ import annotations
@@ -12,18 +14,61 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from ..schema import SeriesValue
+from ..csvfile import CsvError
+from ..schema import CsvRow, Indicator, SeriesValue, Source
 
 SHARE_DECIMALS = 2
 """A share is rounded half up to this many decimals of a percent (0.01 percentage point)."""
 
 REGIONS_FILE = Path(__file__).with_name("regions.csv")
+TEMPLATES_FILE = Path(__file__).with_name("indicator-templates.csv")
 WORLD = "World"
+
+
+@dataclass
+class ImportResult:
+    """What one or several downloads produce: rows for series.csv, indicators.csv and sources.csv."""
+
+    series: list[SeriesValue] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    errors: list[CsvError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def tables(self) -> dict[str, list[CsvRow]]:
+        return {"series": list(self.series), "indicators": list(self.indicators), "sources": list(self.sources)}
+
+    def extend(self, other: ImportResult) -> None:
+        self.series += other.series
+        self.indicators += [i for i in other.indicators if i.indicator_id not in {x.indicator_id for x in self.indicators}]
+        self.sources += other.sources
+        self.errors += other.errors
+        self.notes += other.notes
+
+
+def indicators_of(importer: str, id: str, country: str) -> list[Indicator]:
+    """The indicators an importer writes for one country (a reporter or a supplier): its rows of
+    `indicator-templates.csv`, with `{id}` and `{country}` filled in."""
+    return [Indicator.model_validate({k: v.format(id=id, country=country) for k, v in row.items()})
+            for row in _templates()[importer]]
+
+
+@cache
+def _templates() -> dict[str, list[dict[str, str]]]:
+    with TEMPLATES_FILE.open(encoding="utf-8", newline="") as f:
+        out: dict[str, list[dict[str, str]]] = {}
+        for row in csv.DictReader(f):
+            out.setdefault(row.pop("importer"), []).append(row)
+        return out
 
 
 def plain(number: Decimal) -> str:

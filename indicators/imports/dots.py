@@ -33,9 +33,9 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..dataset import CsvError, ErrorCode
-from ..schema import Indicator, SeriesValue, Source
-from .common import WORLD, Economy, classify, ranks, series_row, share, trimmed
+from ..csvfile import CsvError, ErrorCode
+from ..schema import SeriesValue, Source
+from .common import WORLD, Economy, ImportResult, classify, indicators_of, ranks, series_row, share, trimmed
 
 SHEETS = {"exports": "Exports, FOB", "imports": "Imports, CIF"}
 TITLES = {"exports": "Exports, FOB to Partner Countries", "imports": "Imports, CIF from Partner Countries"}
@@ -62,13 +62,10 @@ class Sheet:
 
 
 @dataclass
-class DotsResult:
+class DotsResult(ImportResult):
+    """An import's rows, and the reporter the workbook is about."""
+
     reporter: Economy | None = None
-    series: list[SeriesValue] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    errors: list[CsvError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _cell_name(column: int) -> str:
@@ -250,7 +247,7 @@ def import_dots(file: str, data: bytes, retrieved: str | None, first_year: int =
     r = reporter.name.lower().replace(" ", "-")
     source_id = f"imf-dots-{r}"
     result.sources.append(_source(source_id, reporter.name, retrieved))
-    result.indicators.extend(_indicators(r, reporter.name, source_id))
+    result.indicators.extend(indicators_of("dots", r, reporter.name))
 
     partners = list(dict.fromkeys([*exports.values, *imports.values]))
     economies = classify(partners)
@@ -323,23 +320,3 @@ def _source(source_id: str, reporter: str, retrieved: str) -> Source:
                        "imports CIF, US$ millions, annual. The partner's own report (mirror statistics) differs: "
                        "CIF vs FOB, re-exports via Hong Kong, timing, exchange rates. Later releases revise figures."),
     })
-
-
-def _indicators(r: str, reporter: str, source_id: str) -> list[Indicator]:
-    whose = f"as {reporter} reports it (IMF DOTS)"
-    return [Indicator.model_validate(row) for row in (
-        {"indicator_id": f"{r}-trade", "name": f"{reporter}’s trade with a partner, {whose}", "unit": "usd_bn",
-         "category": "trade",
-         "description": (f"{reporter}’s exports (FOB) plus imports (CIF) with the partner in a year, US$ billion, "
-                         f"{whose}; entity World is {reporter}’s total trade. Only years in which both flows are "
-                         "reported have a value.")},
-        {"indicator_id": f"{r}-trade-share", "name": f"Share of {reporter}’s trade, {whose}", "unit": "percent",
-         "category": "trade",
-         "description": f"A partner’s share of {reporter}’s total trade (World), percent, {whose}.",
-         "basis": f"{r}-trade"},
-        {"indicator_id": f"{r}-trade-partner-rank", "name": f"Rank among {reporter}’s trade partners, {whose}",
-         "unit": "rank", "category": "trade",
-         "description": (f"A country’s rank by trade with {reporter} (1 = largest), {whose}; only countries and "
-                         "territories rank, never aggregates or regions."),
-         "basis": f"{r}-trade"},
-    )]

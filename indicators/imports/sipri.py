@@ -29,12 +29,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..dataset import CsvError
-from ..schema import Indicator, SeriesValue, Source
-from .common import WORLD, classify, ranks, region_of_subregion, series_row, share, slug, trimmed
+from ..csvfile import CsvError
+from ..schema import SeriesValue, Source
+from .common import (WORLD, ImportResult, classify, indicators_of, ranks, region_of_subregion, series_row, share,
+                     slug, trimmed)
 
 SUPPLIERS = ("Russia", "China")
 """The suppliers whose exports become series, as SIPRI spells them."""
@@ -54,15 +54,6 @@ _GENERATED = re.compile(r"^Data generated:\s*(\d{1,2} [A-Z][a-z]{2} \d{4})")
 _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                                         "Dec"), start=1)}
 NOT_A_STATE = re.compile(r"\*$|^unknown ", re.IGNORECASE)
-
-
-@dataclass
-class SipriResult:
-    series: list[SeriesValue] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    errors: list[CsvError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _generated(line: str) -> str | None:
@@ -125,8 +116,8 @@ def read_register(file: str, data: bytes) -> tuple[list[tuple[int, dict[str, str
     return rows, generated, errors
 
 
-def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> SipriResult:
-    result = SipriResult()
+def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> ImportResult:
+    result = ImportResult()
     rows, generated, result.errors = read_register(file, data)
     if result.errors:
         return result
@@ -158,7 +149,7 @@ def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> SipriR
         result.notes.append(f"{file}: in no region (counted in World only): {', '.join(unplaced)}")
     for supplier in SUPPLIERS:
         s = slug(classify([supplier])[supplier].name if classify([supplier])[supplier] else supplier)
-        result.indicators.extend(_indicators(s, supplier))
+        result.indicators.extend(indicators_of("sipri", s, supplier))
         by_year: dict[str, dict[str, Decimal]] = {}  # year -> entity -> TIV
         for _, r in rows:
             if r["Supplier"] != supplier or not r["TIV delivery values"] or int(r["Delivery year"]) < FIRST_YEAR:
@@ -218,24 +209,3 @@ def _source(retrieved: str) -> Source:
                        "money. SIPRI compares five-year periods because single years are volatile; the database is "
                        "revised as new information arrives."),
     })
-
-
-def _indicators(s: str, supplier: str) -> list[Indicator]:
-    whose = "SIPRI Arms Transfers Database"
-    return [Indicator.model_validate(row) for row in (
-        {"indicator_id": f"{s}-arms-exports", "name": f"{supplier}’s arms deliveries by recipient ({whose})",
-         "unit": "tiv_mn", "category": "military",
-         "description": (f"Major conventional arms {supplier} delivered to the recipient in a year or a five-year "
-                         "window (first/last year), SIPRI TIV millions (a volume, not money); entity World is the "
-                         "total.")},
-        {"indicator_id": f"{s}-arms-importer-rank", "name": f"Rank among importers of {supplier}’s arms ({whose})",
-         "unit": "rank", "category": "military",
-         "description": (f"A state’s rank by TIV received from {supplier} (1 = largest) in a year or five-year "
-                         "window; non-state actors, organisations and unknown recipients never rank."),
-         "basis": f"{s}-arms-exports"},
-        {"indicator_id": f"{s}-arms-export-share", "name": f"Share of {supplier}’s arms exports ({whose})",
-         "unit": "percent", "category": "military",
-         "description": (f"A recipient’s or a region’s percent of {supplier}’s arms deliveries (TIV) in a year or "
-                         "five-year window."),
-         "basis": f"{s}-arms-exports"},
-    )]

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..changes import UploadPlan, commit_replanned, plan_upload, with_store
-from ..dataset import CsvError
-from . import TABLES_WRITTEN, ImportResult, import_files, kind_of
+from ..csvfile import CsvError
+from . import TABLES_WRITTEN, import_files, kind_of
+from .common import ImportResult
 
 Upload = tuple[str, bytes]
 
