@@ -1,8 +1,9 @@
 """Time to chart in a real browser: every page of the dashboard against a bare one-chart page.
 
 What it measures
-    Serves `app.py` (the dashboard, with its own revision store INDICATORS_DB_URL in a temporary
-    folder, so var/ is never touched) and `benchmarks/bare_app.py` (the floor), each with
+    Serves the dashboard as `make run` does (`serve.py`, which serves app.py; `--entry app.py` to
+    compare), with its own revision store INDICATORS_DB_URL in a temporary folder, so var/ is never
+    touched, and `benchmarks/bare_app.py` (the floor), each with
     `streamlit run ... --server.headless true --server.address 127.0.0.1 --server.port <free>`,
     and loads them in headless Chromium (Debian's /usr/bin/chromium through Playwright; nothing
     is downloaded). Each load uses a fresh browser context (empty cache, new Streamlit session), so
@@ -284,6 +285,8 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="smoke mode: /trade and the bare page, 2 loads, 1 cold start")
     ap.add_argument("--loads", type=int, help="loads per page (default 7, quick 2)")
     ap.add_argument("--cold", type=int, help="cold starts per server (default 3, quick 1)")
+    ap.add_argument("--entry", default="serve.py",
+                    help="what `streamlit run` serves: serve.py (as `make run`, default) or app.py (to compare)")
     ap.add_argument("--paths", help="comma-separated pages to measure (default: every sidebar link)")
     args = ap.parse_args()
     loads = args.loads or (2 if args.quick else 7)
@@ -303,7 +306,7 @@ def main() -> int:
     env.pop("INDICATORS_DATA_DIR", None)
     dash_env = dict(env, INDICATORS_DB_URL=f"sqlite:///{tmp / 'bench.db'}")
     streamlit = [sys.executable, "-m", "streamlit", "run"]
-    dash = Server("dashboard", [*streamlit, "app.py"], dash_env)
+    dash = Server("dashboard", [*streamlit, args.entry], dash_env)
     bare = Server("bare", [*streamlit, str(Path(__file__).with_name("bare_app.py"))], env)
     # reference only (not the floor): the bare chart at /chart, what a non-root URL costs any Streamlit app
     bare_path = Server("bare-at-path", [*streamlit, str(Path(__file__).with_name("bare_app.py"))],
@@ -403,14 +406,14 @@ def main() -> int:
     c_dash, c_bare = median(cold["dashboard"]), median(cold["bare"])
     print(table(["server cold start (to /_stcore/health 200)", "runs", "median", "all", "ratio"], [
         ["bare_app.py (floor)", str(len(cold["bare"])), fmt_s(c_bare), " ".join(fmt_s(x) for x in cold["bare"]), "1.00"],
-        ["app.py", str(len(cold["dashboard"])), fmt_s(c_dash), " ".join(fmt_s(x) for x in cold["dashboard"]),
+        [args.entry, str(len(cold["dashboard"])), fmt_s(c_dash), " ".join(fmt_s(x) for x in cold["dashboard"]),
          f"{ratio(c_dash, c_bare):.2f}"],
     ]))
     n = rss_after or min(dash.loads, bare.loads)
     rd, rb = dash.rss_at[n], bare.rss_at[n]
     print(table(["server RSS (children included)", f"after {n} loads", "at the end", "ratio"], [
         ["bare_app.py (floor)", fmt_mib(rb), f"{fmt_mib(rss_end['bare'][0])} ({rss_end['bare'][1]} loads)", "1.00"],
-        ["app.py", fmt_mib(rd), f"{fmt_mib(rss_end['dashboard'][0])} ({rss_end['dashboard'][1]} loads)",
+        [args.entry, fmt_mib(rd), f"{fmt_mib(rss_end['dashboard'][0])} ({rss_end['dashboard'][1]} loads)",
          f"{ratio(rd, rb):.2f}"],
     ]))
     print()

@@ -15,7 +15,7 @@ import streamlit as st
 from indicators import export
 from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_specs, footnote_lines, points_for
 from indicators.checks import CheckResult, run_checks
-from indicators.changes import parse_files
+from indicators.loading import parse_files
 from indicators.dataset import Dataset, combine
 from indicators.store import Store, StoreError, database_url
 from indicators.summaries import md

@@ -1,6 +1,6 @@
 """Real-browser fixtures: one Streamlit server and one headless Chromium per test session.
 
-The server runs `streamlit run app.py` from the repo root on a free loopback port, with its own
+The server runs `streamlit run serve.py` (app.py, each page at its own address) from the repo root on a free loopback port, with its own
 revision store (INDICATORS_DB_URL in a temporary folder, so var/ is never touched) and no editor key.
 The browser is Debian's /usr/bin/chromium driven by Playwright's sync API; nothing is downloaded.
 Each test gets a fresh context (so a fresh Streamlit session) with downloads enabled.
@@ -38,14 +38,14 @@ def _tail(path: Path, chars: int = 4000) -> str:
 
 @contextlib.contextmanager
 def streamlit_server(folder: Path, db_url: str):
-    """`streamlit run app.py` on a free loopback port with the revision store at `db_url`; yields its base URL."""
+    """`streamlit run serve.py` (the dashboard as `make run` serves it) on a free loopback port with the revision store at `db_url`; yields its base URL."""
     port = free_port()
     env = dict(os.environ)
     env["INDICATORS_DB_URL"] = db_url
     env.pop("INDICATORS_EDITOR_KEY", None)  # local single-user mode: uploads may be applied
     env.pop("INDICATORS_DATA_DIR", None)  # the repo's canonical data/ seeds revision 0
     out, err = folder / f"stdout-{port}.log", folder / f"stderr-{port}.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
            "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
            # run the code as it was at start: no module reloads if a source file changes mid-run
            "--server.fileWatcherType", "none"]

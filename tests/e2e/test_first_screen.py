@@ -126,3 +126,30 @@ def test_a_chart_page_draws_one_chart_and_every_other_is_one_click_away(page: Pa
     expect(page.locator("[data-testid=stDataFrame]")).to_have_count(1)  # the table, drawn when asked for
     assert_no_exception(page, page.url)
     settle(page)
+
+
+@pytest.mark.parametrize("path", ["/trade", "/data"])
+def test_a_page_at_its_own_address_connects_at_once_and_a_chart_page_fetches_plotly_once(browser, server, path):
+    """A fresh load of /trade asks the server's root for its health, never /trade/_stcore/… (a 404 and a
+    100 ms retry on every load before serve.py named the root); a chart page fetches plotly's chunk from
+    its first moment, once, and draws its chart with it; the Data page never fetches it."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(urlparse(r.url).path))
+        open_app(page, server, path)
+        plotly = [p for p in asked if p.rsplit("/", 1)[-1].startswith("PlotlyChart.")]
+        if path == "/trade":
+            assert wait_for_charts(page) == 1
+            assert len(plotly) == 1, plotly
+            assert asked.index(plotly[0]) < asked.index("/_stcore/health")  # before the connection, not after
+        else:
+            assert plotly == []
+        expect(page.locator("[data-testid=stMain] h1")).to_have_count(1)
+        stcore = [p for p in asked if "/_stcore/" in p]
+        assert "/_stcore/health" in stcore, stcore
+        assert not [p for p in stcore if not p.startswith("/_stcore/")], f"probed under the page's address: {stcore}"
+    finally:
+        context.close()
