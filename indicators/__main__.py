@@ -320,7 +320,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
     e.add_argument("--data", type=Path, default=DEFAULT_DATA)
     e.add_argument("--width", type=int, default=1600, help="image width in layout pixels (default 1600)")
-    e.add_argument("--height", type=int, default=900, help="image height in layout pixels (default 900)")
+    e.add_argument("--height", type=int, default=None,
+                   help="image height in layout pixels (default 900, or the figure's own height when taller)")
     e.add_argument("--scale", type=float, default=1.0, help="pixels per layout pixel for png (default 1)")
     e.add_argument("--excel", action="store_true", help="csv: add a UTF-8 byte order mark for Excel")
     e.set_defaults(func=cmd_export)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import bisect
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,6 +28,9 @@ from .imports.common import region_of_subregion
 from .verdicts import periods_for, series_index
 from .wording import citation, reference_label, short_name, unit_label, who, written
 
+# Footnote lines of a chart: about 510 px of 12 px Arial, what a chart has on a 1024 px wide page
+# with the sidebar open (wider lines were cut at the figure's right edge there).
+FOOTNOTE_CHARS = 90
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"
 # Okabe–Ito: distinguishable with colour-blindness; shapes carry the same information.
@@ -221,7 +225,10 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
     if not implied.empty:
         # numbered, so a printed chart says what implies each hollow marker (a note line per number)
         implied = implied.assign(label=[f"({n}) {label}" for n, label in enumerate(implied["label"], 1)])
-        _add_points(fig, implied, "Implied by a stated change or multiple", IMPLIED_COLOUR, "circle-open")
+        # beside the marker only its number: the range and what implies it are in its note line (and the
+        # hover), so the labels of one crowded year do not run into each other or off the plot's edge
+        _add_points(fig, implied, "Implied by a stated change or multiple", IMPLIED_COLOUR, "circle-open",
+                    marks=[label.split(" ", 1)[0] for label in implied["label"]])
     for row in points[points["kind"] != "reference"].itertuples():
         if not (math.isfinite(row.lo) and math.isfinite(row.hi)):
             up = not math.isfinite(row.hi)
@@ -232,8 +239,37 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
     y_title = ("percent change / multiple of the base" if relative else unit_label(indicator.unit))
     sources = sorted({s for ids in points["source_id"] for s in str(ids).split(";") if s})
     notes = footnote_lines(dataset, sources) + implied_notes(implied)
+    window = year_window(points)
+    if window:
+        (first, last), (lo, hi) = window
+        notes.append(f"The official series run {first}–{last}; shown: {lo}–{hi}, around the claims (every year is in "
+                     "the table and the CSV; on screen, double-click the chart to see them all).")
     _layout(fig, spec.title, indicator, y_title, notes, points)
+    if window:
+        years = sorted(set(points["x"].astype(str)))
+        (_, _), (lo, hi) = window
+        fig.update_xaxes(range=[bisect.bisect_left(years, str(lo)) - 0.5, bisect.bisect_right(years, str(hi)) - 0.5])
     return fig
+
+
+YEARS_BEFORE, YEARS_AFTER = 3, 2  # the years of official series shown around a chart's claims
+
+
+def year_window(points: pd.DataFrame) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """((first, last) year of the chart, (lo, hi) shown) when the official series run far beyond the claims.
+
+    Drawn over all 29 years of DOTS, the claims of 2014-2015 share a corner of the plot and their labels
+    run into each other; the chart opens on the claims' years and some context, every year still drawn."""
+    x = points["x"].astype(str)
+    if points.empty or not x.str.fullmatch(r"\d{4}").all():
+        return None
+    years = x.astype(int)
+    claimed = years[points["kind"] != "reference"]
+    if claimed.empty:
+        return None
+    first, last = int(years.min()), int(years.max())
+    lo, hi = max(first, int(claimed.min()) - YEARS_BEFORE), min(last, int(claimed.max()) + YEARS_AFTER)
+    return ((first, last), (lo, hi)) if (lo, hi) != (first, last) else None
 
 
 REFERENCE_COLOURS = ["#555555", "#999999", "#333333"]
@@ -246,7 +282,8 @@ def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, 
     fig.add_trace(go.Scatter(
         x=ordered["x"], y=ordered["y"], name=name, mode="lines+markers",
         line=dict(color=colour, width=2, dash=dash), marker=dict(size=5, color=colour),
-        hovertext=[_hover(r) for r in ordered.itertuples()], hoverinfo="text", cliponaxis=False,
+        hovertext=[_hover(r) for r in ordered.itertuples()], hoverinfo="text",
+        cliponaxis=True,  # a chart opened on the claims' years (year_window) hides the years outside it
     ))
 
 
@@ -255,7 +292,8 @@ def implied_notes(implied: pd.DataFrame) -> list[str]:
     return [f"{label.split(' ', 1)[0]} {x}: {note}" for label, x, note in zip(implied["label"], implied["x"], implied["note"])]
 
 
-def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str) -> None:
+def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str,
+                marks: list[str] | None = None) -> None:
     finite_lo = group["lo"].where(group["lo"].map(math.isfinite), group["y"])
     finite_hi = group["hi"].where(group["hi"].map(math.isfinite), group["y"])
     is_target = group["kind"] == "target"
@@ -267,7 +305,7 @@ def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, sym
     fig.add_trace(go.Scatter(
         x=group["x"], y=group["y"], name=name, mode="markers+text",
         text=[esc(label) + (" target" if t else "") + (" ⚠" if c else "")
-              for label, t, c in zip(group["label"], is_target, group["in_conflict"])],
+              for label, t, c in zip(marks or group["label"], is_target, group["in_conflict"])],
         textposition="middle right", textfont=dict(size=13, color="#222222"),
         marker=dict(symbol=symbols, size=[26 if t else 12 for t in is_target], color=colour,
                     line=dict(width=[3 if (t or c) else 1 for t, c in zip(is_target, group["in_conflict"])],
@@ -299,7 +337,7 @@ def _hover(r) -> str:
 
 def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, notes: list[str], points: pd.DataFrame) -> None:
     footer = [esc(line) for line in notes] + [esc(KEY)]
-    wrapped = [w for line in footer for w in textwrap.wrap(line, 125)]
+    wrapped = [w for line in footer for w in textwrap.wrap(line, FOOTNOTE_CHARS)]
     bottom = 75 + 17 * len(wrapped)
     # the legend sits above the plot and wraps on a narrow screen (one entry a line at worst): room for it
     top = 110 + 22 * len(fig.data)
@@ -322,9 +360,9 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
                    gridcolor="#cccccc", categoryorder="category ascending" if x_is_year else "trace"),
     )
     fig.add_annotation(
-        text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
+        text="<br>".join(wrapped), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8, xshift=-60,
         xanchor="left", yanchor="bottom", align="left", showarrow=False, font=dict(size=12, color="#333333"),
-    )
+    )  # from the figure's left edge (margin 70): the footnote reads whole in a laptop-width page
 
 
 # --------------------------------------------------------------------------- timeline
@@ -369,8 +407,8 @@ def timeline_figure(dataset: Dataset, since: int | None = None) -> go.Figure:
         s = sources.get(e.source_id)
         if isinstance(s, Source):
             articles[s.article] = f"Source: {s.article_author}, “{s.article}”, {s.publication}, {s.publisher} ({s.year})."
-    notes = [esc(n) for n in sorted(articles.values())] + [
-        esc("Dates as the articles give them; a year or month alone is placed at its start.")]
+    notes = [w for n in [*sorted(articles.values()), "Dates as the articles give them; a year or month alone is placed "
+                         "at its start."] for w in textwrap.wrap(esc(n), FOOTNOTE_CHARS + 10)]  # 10 px type
     bottom = 70 + 15 * len(notes)
     fig.update_layout(
         template=TEMPLATE, font=dict(family=FONT, size=13, color="#222222"),
@@ -380,8 +418,8 @@ def timeline_figure(dataset: Dataset, since: int | None = None) -> go.Figure:
         hoverlabel=dict(align="left", bgcolor="white", font=dict(family=FONT, size=12)),
     )
     fig.add_annotation(text="<br>".join(notes), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
-                       xanchor="left", yanchor="bottom", align="left", showarrow=False,
-                       font=dict(size=10, color="#444444"))
+                       xshift=-100, xanchor="left", yanchor="bottom", align="left", showarrow=False,
+                       font=dict(size=10, color="#444444"))  # from the figure's left edge (margin 110)
     return fig
 
 

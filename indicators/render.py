@@ -185,18 +185,25 @@ def _reason(exc: BaseException | None) -> str:
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
-def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int = 900, scale: float = 1.0) -> bytes:
+SLIDE_HEIGHT = 900
+
+
+def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int | None = None,
+                 scale: float = 1.0) -> bytes:
     """The figure as PNG, SVG or PDF, exactly as on screen, at a 16:9 slide size by default.
 
     Only width and height change: the figure's own template, fonts and footnote are kept.
-    1600x900 at scale 1 is a full-HD slide; pass scale=2 for print.
+    1600x900 at scale 1 is a full-HD slide; pass scale=2 for print. A figure taller than 900 (a long
+    footnote) keeps its own height by default, so its footnote never squeezes the plot.
     """
+    fig_dict = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
+    if height is None:
+        height = max(SLIDE_HEIGHT, int(fig_dict.get("layout", {}).get("height") or 0))
     fmt = fmt.lower()
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}: expected one of {', '.join(IMAGE_FORMATS)}")
     if not (50 <= width <= 10_000 and 50 <= height <= 10_000 and 0 < scale <= 8):
         raise ValueError(f"image size out of range: {width}x{height} at scale {scale}")
-    fig_dict = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
     return _render(fig_dict, {"format": fmt, "width": width, "height": height, "scale": scale})
 
 

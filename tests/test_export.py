@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import subprocess
 import sys
@@ -141,14 +142,20 @@ def test_unknown_image_format_is_refused(figure):
 
 
 @needs_chromium
-def test_png_is_a_16_9_slide_and_not_blank(figure):
+def test_png_is_a_slide_as_tall_as_its_footnote_needs_and_not_blank(figure, checked):
+    """1600 wide; 900 high, or the figure's own height when its footnote makes it taller (the plot is
+    never squeezed to make room for the sources); an explicit size is kept."""
+    own = figure.layout.height
+    assert own > 900  # the trade chart's sources and notes
     data = export.figure_bytes(figure, "png")
-    assert png_size(data) == (1600, 900)
+    assert png_size(data) == (1600, own)
     assert len(data) > 30_000  # a blank 1600x900 PNG compresses to a few KB
     assert png_size(export.figure_bytes(figure, "png", width=800, height=450, scale=2)) == (1600, 900)
+    short = build_figure(*checked, "sco-member-states")
+    assert short.layout.height < 900 and png_size(export.figure_bytes(short, "png")) == (1600, 900)
     Image = pytest.importorskip("PIL.Image")
     image = Image.open(io.BytesIO(data)).convert("L")
-    assert image.size == (1600, 900)
+    assert image.size == (1600, own)
     assert image.getextrema()[0] < 80  # dark text and markers on the white template
     assert sum(1 for n in image.resize((160, 90)).histogram() if n) > 20  # many grey levels, not a flat image
     assert figure.layout.width is None  # the figure itself is not changed
@@ -163,15 +170,17 @@ def test_svg_keeps_the_title_and_the_footnote(figure):
 
 @needs_chromium
 def test_a_static_chart_explains_its_implied_markers_and_years_to_a_printed_reader(figure):
-    """No hover on paper: each hollow marker carries a number and its range, and a note line per number
-    says what implies it; gridlines between the years frame the markers dodged side by side."""
+    """No hover on paper: each hollow marker carries its number, and a note line per number says what
+    implies it and the range it allows; gridlines between the years frame the markers dodged side by side."""
     import html
 
     text = html.unescape(export.figure_bytes(figure, "svg").decode("utf-8"))
     for n in (1, 2, 3):
-        assert f"({n}) implied [" in text  # beside the marker
+        assert f">({n})<" in text  # beside the marker, alone: a crowded year's labels do not collide
+        assert f"({n}) implied [" not in text
         assert f"({n}) 201" in text  # the note line: "(1) 2014: Liu Changmin … which implies …"
-    assert "gives a 28% decrease, which implies $87.59bn to $90.21bn" in text
+    words = " ".join(re.sub(r"<[^>]+>", " ", text).split())  # the note lines' words, across their wrapping
+    assert "gives a 28% decrease, which implies $87.59bn to $90.21bn" in words
     assert "hover" not in text
     assert figure.layout.xaxis.tickson == "boundaries" and figure.layout.xaxis.showgrid
 
@@ -193,7 +202,8 @@ def test_briefing_pack_carries_images_data_citations_and_flags(checked):
     files = read_zip(export.briefing_pack(*checked, [CHART, "russia-china-crude-exports"], "r42"))
     assert {"README.md", "data.xlsx", f"charts/{CHART}.png", f"charts/{CHART}.svg",
             "charts/russia-china-crude-exports.png", "charts/russia-china-crude-exports.svg"} == set(files)
-    assert png_size(files[f"charts/{CHART}.png"]) == (1600 * export.PACK_PNG_SCALE, 900 * export.PACK_PNG_SCALE)
+    height = max(900, build_figure(*checked, CHART).layout.height)  # as tall as its footnote needs
+    assert png_size(files[f"charts/{CHART}.png"]) == (1600 * export.PACK_PNG_SCALE, height * export.PACK_PNG_SCALE)
     readme = files["README.md"].decode("utf-8")
     assert "## China–Russia bilateral trade" in readme and "## Russian crude oil exports to China" in readme
     assert "Dataset: r42" in readme and "Liu Changmin, cited by Michal Makocki" in readme

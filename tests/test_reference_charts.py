@@ -34,7 +34,7 @@ def test_each_reporters_series_is_a_line_under_the_claims(checked):
     xs = list(china.x)
     assert xs[0] == "1992" and xs[-1] == "2020" and len(xs) == 29
     assert list(china.y)[xs.index("2015")] == pytest.approx(67.95, abs=0.01)
-    footnote = next(a["text"] for a in fig["layout"]["annotations"] if a.get("xref") == "paper")
+    footnote = next(a["text"] for a in fig["layout"]["annotations"] if a.get("xref") == "paper").replace("<br>", " ")
     assert "Direction of Trade Statistics (DOTS), as China reports it, retrieved 2022-02-02" in footnote
     assert "Liu Changmin, cited by Michal Makocki" in footnote
 
@@ -75,3 +75,18 @@ def test_a_ranking_downloads_as_data_with_the_statistics_cited(checked):
     assert data[data["entity"] == "Russia"]["highlight"].iat[0] == "the claim's entity"
     assert list(sheets["sources"]["source_id"]) == ["imf-dots-china"]
     assert list(sheets["flags"]["kind"]) == ["reference_check"]
+
+
+def test_a_chart_opens_on_its_claims_years_with_every_year_of_the_series_still_drawn(checked):
+    """Over 29 years of DOTS the claims of 2014-2015 shared a corner and their labels ran together: the
+    chart opens on 2011-2017, says so in a note line, and keeps every year (double-click, table, CSV)."""
+    fig = build_figure(*checked, "china-russia-trade")
+    china = fig.data[0]
+    years = sorted(set(str(x) for trace in fig.data for x in trace.x))
+    assert years[0] == "1992" and years[-1] == "2020" and list(china.x)[0] == "1992"  # all drawn
+    lo, hi = fig.layout.xaxis.range
+    assert years[int(lo + 0.5)] == "2011" and years[int(hi - 0.5)] == "2017"  # what the chart opens on
+    footnote = next(a.text for a in fig.layout.annotations if a.xref == "paper").replace("<br>", " ")
+    assert "The official series run 1992–2020; shown: 2011–2017, around the claims" in footnote
+    assert all(t.cliponaxis for t in fig.data if t.mode == "lines+markers")  # no line runs into the margin
+    assert build_figure(*checked, "sco-member-states").layout.xaxis.range is None  # claims only: every year
