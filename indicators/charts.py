@@ -228,7 +228,7 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
         # beside the marker only its number: the range and what implies it are in its note line (and the
         # hover), so the labels of one crowded year do not run into each other or off the plot's edge
         _add_points(fig, implied, "Implied by a stated change or multiple", IMPLIED_COLOUR, "circle-open",
-                    marks=[label.split(" ", 1)[0] for label in implied["label"]])
+                    marks=[label.split(" ", 1)[0] for label in implied["label"]], textposition="bottom center")
     for row in points[points["kind"] != "reference"].itertuples():
         if not (math.isfinite(row.lo) and math.isfinite(row.hi)):
             up = not math.isfinite(row.hi)
@@ -281,6 +281,8 @@ def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, 
     ordered = group.sort_values("x", kind="stable")
     fig.add_trace(go.Scatter(
         x=ordered["x"], y=ordered["y"], name=name, mode="lines+markers",
+        # not dodged with the claims: the lines run through the years' centres, the claims share the cell
+        alignmentgroup="official series", offsetgroup="official series",
         line=dict(color=colour, width=2, dash=dash), marker=dict(size=5, color=colour),
         hovertext=[_hover(r) for r in ordered.itertuples()], hoverinfo="text",
         cliponaxis=True,  # a chart opened on the claims' years (year_window) hides the years outside it
@@ -293,7 +295,7 @@ def implied_notes(implied: pd.DataFrame) -> list[str]:
 
 
 def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str,
-                marks: list[str] | None = None) -> None:
+                marks: list[str] | None = None, textposition: str = "middle right") -> None:
     finite_lo = group["lo"].where(group["lo"].map(math.isfinite), group["y"])
     finite_hi = group["hi"].where(group["hi"].map(math.isfinite), group["y"])
     is_target = group["kind"] == "target"
@@ -306,7 +308,7 @@ def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, sym
         x=group["x"], y=group["y"], name=name, mode="markers+text",
         text=[esc(label) + (" target" if t else "") + (" ⚠" if c else "")
               for label, t, c in zip(marks or group["label"], is_target, group["in_conflict"])],
-        textposition="middle right", textfont=dict(size=13, color="#222222"),
+        textposition=textposition, textfont=dict(size=13, color="#222222"),
         marker=dict(symbol=symbols, size=[26 if t else 12 for t in is_target], color=colour,
                     line=dict(width=[3 if (t or c) else 1 for t, c in zip(is_target, group["in_conflict"])],
                               color=["#000000" if c else colour for c in group["in_conflict"]])),

@@ -88,5 +88,9 @@ def test_a_chart_opens_on_its_claims_years_with_every_year_of_the_series_still_d
     assert years[int(lo + 0.5)] == "2011" and years[int(hi - 0.5)] == "2017"  # what the chart opens on
     footnote = next(a.text for a in fig.layout.annotations if a.xref == "paper").replace("<br>", " ")
     assert "The official series run 1992–2020; shown: 2011–2017, around the claims" in footnote
-    assert all(t.cliponaxis for t in fig.data if t.mode == "lines+markers")  # no line runs into the margin
+    lines = [t for t in fig.data if t.mode == "lines+markers"]
+    assert all(t.cliponaxis for t in lines)  # no line runs into the margin
+    assert {t.offsetgroup for t in lines} == {"official series"}  # through the years' centres, not dodged
+    implied = next(t for t in fig.data if t.name == "Implied by a stated change or multiple")
+    assert list(implied.text) == ["(1)", "(2)", "(3)"] and implied.textposition == "bottom center"
     assert build_figure(*checked, "sco-member-states").layout.xaxis.range is None  # claims only: every year
