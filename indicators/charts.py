@@ -96,6 +96,11 @@ def find_spec(dataset: Dataset, chart_id: str) -> ChartSpec:
 
 # --------------------------------------------------------------------------- words
 
+def point_source_ids(points: pd.DataFrame) -> list[str]:
+    """The sources behind a chart's points (an implied point names each source it comes from, `a;b`)."""
+    return sorted({s for ids in points["source_id"] for s in str(ids).split(";") if s})
+
+
 def footnote_lines(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
     lines = []
     for sid in sorted(set(source_ids)):
@@ -237,18 +242,15 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
                                arrowcolor="#333333", text="")
     relative = not points.empty and set(points["measure"]) <= {"change_pct", "multiple"}
     y_title = ("percent change / multiple of the base" if relative else unit_label(indicator.unit))
-    sources = sorted({s for ids in points["source_id"] for s in str(ids).split(";") if s})
-    notes = footnote_lines(dataset, sources) + implied_notes(implied)
+    notes = footnote_lines(dataset, point_source_ids(points)) + implied_notes(implied)
     window = year_window(points)
     if window:
         (first, last), (lo, hi) = window
         notes.append(f"The official series run {first}–{last}; shown: {lo}–{hi}, around the claims (every year is in "
                      "the table and the CSV; on screen, double-click the chart to see them all).")
-    _layout(fig, spec.title, indicator, y_title, notes, points)
-    if window:
-        years = sorted(set(points["x"].astype(str)))
-        (_, _), (lo, hi) = window
+        years = sorted(set(points["x"].astype(str)))  # the category axis: one position per year, ascending
         fig.update_xaxes(range=[bisect.bisect_left(years, str(lo)) - 0.5, bisect.bisect_right(years, str(hi)) - 0.5])
+    _layout(fig, spec.title, indicator, y_title, notes, points)
     return fig
 
 
@@ -323,7 +325,6 @@ def _hover(r) -> str:
     lines = [f"<b>{esc(r.who)}</b>", f"{esc(r.label)} — {esc(r.entity)}, {esc(r.period)}",
              f"allows {esc(r.interval)}"]
     if r.kind == "reference":
-        lines[1] = f"{esc(r.label)} — {esc(r.entity)}, {esc(r.period)}"
         lines[2] = esc(r.note)
     if r.quote:
         wrapped = textwrap.wrap(f"“{r.quote}”", 70)

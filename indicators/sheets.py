@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from .checks import CheckResult, run_checks
-from .charts import find_spec, points_for
+from .charts import find_spec, point_source_ids, points_for
 from .dataset import Dataset
 from .schema import Severity, Source
 from .wording import citation
@@ -165,10 +165,6 @@ def _source_row(src: Source) -> dict:
     }
 
 
-def _chart_source_ids(points: pd.DataFrame) -> list[str]:
-    return sorted({s for ids in points["source_id"] for s in str(ids).split(";") if s})
-
-
 def _finite(x: Any) -> float | None:
     """A bound for a spreadsheet: empty when open-ended, without binary float noise."""
     return float(f"{float(x):.12g}") if x is not None and math.isfinite(float(x)) else None
@@ -188,7 +184,7 @@ def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[s
         "source_id": points["source_id"], "flags": points["flags"], "note": points["note"],
     }, columns=DATA_COLUMNS)
     rows = []
-    for sid in _chart_source_ids(points):
+    for sid in point_source_ids(points):
         src = dataset.sources_by_id.get(sid)
         if isinstance(src, Source):
             rows.append(_source_row(src))
@@ -209,7 +205,7 @@ def _ranking_sheets(dataset: Dataset, result: CheckResult, spec, points: pd.Data
     """A ranking chart's cross-sections, the statistics' citations, and the verdicts on its claims."""
     data = points.reindex(columns=RANKING_DATA_COLUMNS)
     data["highlight"] = data["highlight"].map(lambda h: "the claim's entity" if h else "")
-    sources = pd.DataFrame([_source_row(dataset.sources_by_id[sid]) for sid in _chart_source_ids(points)
+    sources = pd.DataFrame([_source_row(dataset.sources_by_id[sid]) for sid in point_source_ids(points)
                             if sid in dataset.sources_by_id], columns=SOURCE_COLUMNS)
     flags = pd.DataFrame(
         [{"id": f.id, "kind": f.kind, "severity": f.severity.value, "title": f.title,
@@ -227,7 +223,7 @@ def cite_chart(dataset: Dataset, chart_id: str, revision: str, *,
     result = result if result is not None else run_checks(dataset)
     points = points_for(dataset, result, spec)
     lines = [spec.title]
-    for sid in _chart_source_ids(points):
+    for sid in point_source_ids(points):
         src = dataset.sources_by_id.get(sid)
         if isinstance(src, Source):
             lines.append(citation(src).removesuffix("."))

@@ -13,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators import export
-from indicators.charts import PAGE_CATEGORIES, ChartSpec, build_figure, chart_specs, footnote_lines, points_for
+from indicators.charts import (PAGE_CATEGORIES, ChartSpec, build_figure, chart_specs, find_spec, footnote_lines,
+                               point_source_ids, points_for)
 from indicators.checks import CheckResult, run_checks
 from indicators.loading import parse_files
 from indicators.dataset import Dataset, combine
@@ -140,8 +141,8 @@ def _chart_in_url(key: str) -> None:
 def _chart(url: str, revision_id: int, chart_id: str):
     """A chart's figure and points, built once per revision: plotly's validation is the slow part."""
     state, _ = _load(url, revision_id)
-    spec = next(s for s in chart_specs(state.dataset) if s.id == chart_id)
-    return build_figure(state.dataset, state.result, spec.id), points_for(state.dataset, state.result, spec)
+    return (build_figure(state.dataset, state.result, chart_id),
+            points_for(state.dataset, state.result, find_spec(state.dataset, chart_id)))
 
 
 def render_chart(state: AppState, spec: ChartSpec) -> None:
@@ -170,7 +171,7 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
                     )
         if sources.open:
             with sources:
-                for line in footnote_lines(state.dataset, {s for ids in points["source_id"] for s in str(ids).split(";") if s}):
+                for line in footnote_lines(state.dataset, point_source_ids(points)):
                     st.markdown(md(line))
                 if spec.kind != "ranking":
                     for row in points[points["kind"].isin(["stated", "target"])].itertuples():
