@@ -214,8 +214,13 @@ def _ids(parsed: Mapping[str, ParsedTable], errors: list[CsvError]) -> dict[str,
 
 
 def _references(parsed: Mapping[str, ParsedTable], ids: Mapping[str, pd.Index], errors: list[CsvError]) -> None:
-    """Every column the models declare with `refers_to` holds ids of that table."""
+    """Every column the models declare with `refers_to` holds ids of that table.
+
+    When the referred table has errors of its own, its missing ids are most likely in its invalid
+    rows (or the whole file is unreadable): one error per referring column says so, instead of one
+    per row that would bury the real problem (a bad header in sources.csv gave ~1,000)."""
     hints = [0]
+    broken = {t for t, p in parsed.items() if any(e.level == "error" for e in p.errors)}
 
     def dangling(p: ParsedTable, column: str, target: str) -> None:
         given = p.frame[column]
@@ -223,6 +228,17 @@ def _references(parsed: Mapping[str, ParsedTable], ids: Mapping[str, pd.Index], 
             given = given.str.split(";").explode().str.strip()
         known = isin(given, ids[target]) | (given == "").to_numpy()
         unknown = given[~known]
+        if target in broken and len(unknown):
+            first = int(unknown.index[0])
+            values = list(dict.fromkeys(unknown))
+            shown = ", ".join(repr(v) for v in values[:3]) + (", …" if len(values) > 3 else "")
+            rows = len(set(unknown.index))
+            errors.append(CsvError(
+                p.file_of(first), int(p.lines[first]), column, unknown.iat[0],
+                f"{rows:,} row(s) refer to {len(values):,} {column} value(s) not among the valid rows of "
+                f"{target}.csv ({shown}), which has errors of its own: fix {target}.csv first, then any "
+                f"{column} still unknown is listed row by row", ErrorCode.foreign_key))
+            return
         for i, value in zip(unknown.index, unknown):
             hint = ""
             if hints[0] < MAX_HINTS:

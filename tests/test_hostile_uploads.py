@@ -18,9 +18,9 @@ from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload, plan_upload, preview_upload
 from indicators.charts import build_figure, chart_specs
 from indicators.checks import run_checks
-from indicators.csvfile import MAX_ERRORS, MAX_ROWS, parse_table
+from indicators.csvfile import MAX_ERRORS, MAX_ROWS, ErrorCode, parse_table
 from indicators.dataset import combine
-from indicators.loading import folder_files
+from indicators.loading import folder_files, parse_files
 from indicators.store import ChangeRefused, Store
 from indicators.text import md
 
@@ -115,6 +115,38 @@ def test_errors_are_capped_with_a_count_of_the_rest():
     errors = parse_table("many.csv", data, "observations").errors
     assert len(errors) == MAX_ERRORS + 1
     assert errors[-1].message.startswith("… and 2,000 more errors (2,000 in many.csv)")
+
+
+def folder_errors(files: dict[str, bytes]):
+    """What `validate` says of a data folder, and the Data page of a stored revision."""
+    return combine(parse_files(files)).errors
+
+
+def test_a_broken_sources_file_is_reported_once_not_in_every_row_that_cites_it():
+    """A misspelled header made every row citing a source (48,630 of series.csv) an 'unknown source_id'."""
+    errors = folder_errors({**CURRENT, "sources": CURRENT["sources"].replace(b"source_id", b"sourceid", 1)})
+    said = [str(e) for e in errors]
+    assert said[0] == "sources.csv:1:sourceid: unknown column 'sourceid' (did you mean 'source_id'?)"
+    follow_on = [e for e in errors if e.code == ErrorCode.foreign_key]
+    assert {e.file for e in follow_on} == {"observations.csv", "events.csv", "flags.csv", "series.csv"}
+    assert len(errors) < 10
+    series = next(e for e in follow_on if e.file == "series.csv")
+    assert (series.row, series.column) == (2, "source_id")
+    assert series.message.startswith("48,630 row(s) refer to 4 source_id value(s) not among the valid rows of "
+                                     "sources.csv ('imf-dots-china',")
+    assert "fix sources.csv first" in series.message
+
+
+def test_a_source_whose_row_is_invalid_is_not_called_unknown():
+    """One bad cell in Duchâtel's row: his figures are not 'unknown … did you mean fu-ying-duchatel'."""
+    lines = CURRENT["sources"].split(b"\n")
+    row = next(i for i, line in enumerate(lines) if line.startswith(b"duchatel,"))
+    lines[row] = lines[row].replace(b",ecfr,", b",ecfx,", 1)
+    errors = folder_errors({**CURRENT, "sources": b"\n".join(lines)})
+    assert [(e.file, e.row, e.column) for e in errors if e.code != ErrorCode.foreign_key] == [
+        ("sources.csv", row + 1, "claimed_by_type")]
+    follow_on = [str(e) for e in errors if e.code == ErrorCode.foreign_key]
+    assert follow_on and all("('duchatel')" in m and "did you mean" not in m for m in follow_on)
 
 
 def test_a_huge_header_is_one_error():
