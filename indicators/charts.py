@@ -234,6 +234,7 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
         # hover), so the labels of one crowded year do not run into each other or off the plot's edge
         _add_points(fig, implied, "Implied by a stated change or multiple", IMPLIED_COLOUR, "circle-open",
                     marks=[label.split(" ", 1)[0] for label in implied["label"]], textposition="bottom center")
+    _spread_labels(fig)
     for row in points[points["kind"] != "reference"].itertuples():
         if not (math.isfinite(row.lo) and math.isfinite(row.hi)):
             up = not math.isfinite(row.hi)
@@ -296,6 +297,40 @@ def implied_notes(implied: pd.DataFrame) -> list[str]:
     return [f"{label.split(' ', 1)[0]} {x}: {note}" for label, x, note in zip(implied["label"], implied["x"], implied["note"])]
 
 
+def _spread_labels(fig: go.Figure) -> None:
+    """Labels of one year's claims placed apart, not all to the right of markers a few pixels apart.
+
+    The claims of a year are dodged side by side, closer than a label is wide, so '$69bn' and '$64bn'
+    of 2015 ran into each other and into the hollow markers beside them. In a year with several
+    labelled markers the leftmost label goes left, the rightmost right (into the neighbouring years,
+    where only the official lines run), and each one between above or below its marker, on the side
+    with more room before the next marker of that year. A year with one labelled marker keeps its place.
+    """
+    labelled = [(k, i, str(x), float(y)) for k, trace in enumerate(fig.data) if trace.mode == "markers+text"
+                for i, (x, y) in enumerate(zip(trace.x, trace.y))]
+    by_year: dict[str, list[tuple[int, int, float]]] = {}
+    for k, i, x, y in labelled:
+        by_year.setdefault(x, []).append((k, i, y))
+    placed: dict[tuple[int, int], str] = {}
+    for marks in by_year.values():
+        if len(marks) < 2:
+            continue
+        slots = sorted({k for k, _, _ in marks})  # dodged left to right in trace order
+        ys = sorted(y for _, _, y in marks)
+        for k, i, y in marks:
+            if k == slots[0] and len(slots) > 1:
+                placed[(k, i)] = "middle left"
+            elif k == slots[-1] and len(slots) > 1:
+                placed[(k, i)] = "middle right"
+            else:
+                above = min((v - y for v in ys if v > y), default=math.inf)
+                below = min((y - v for v in ys if v < y), default=math.inf)
+                placed[(k, i)] = "top center" if above >= below else "bottom center"
+    for k, trace in enumerate(fig.data):
+        if trace.mode == "markers+text" and any(key[0] == k for key in placed):
+            trace.textposition = [placed.get((k, i), trace.textposition) for i in range(len(trace.x))]
+
+
 def _add_points(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str,
                 marks: list[str] | None = None, textposition: str = "middle right") -> None:
     finite_lo = group["lo"].where(group["lo"].map(math.isfinite), group["y"])
@@ -342,13 +377,15 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
     footer = [esc(line) for line in notes] + [esc(KEY)]
     wrapped = [w for line in footer for w in textwrap.wrap(line, FOOTNOTE_CHARS)]
     bottom = 75 + 17 * len(wrapped)
+    # the description wrapped, never cut: a printed chart said "… and definition: see"
+    described = [esc(w) for w in textwrap.wrap(indicator.description or "", FOOTNOTE_CHARS)] or [""]
     # the legend sits above the plot and wraps on a narrow screen (one entry a line at worst): room for it
-    top = 110 + 22 * len(fig.data)
+    top = 110 + 22 * len(fig.data) + 17 * (len(described) - 1)
     x_is_year = not points.empty and points["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.update_layout(
         template=TEMPLATE,
         font=dict(family=FONT, size=15, color="#222222"),
-        title=dict(font=dict(size=20), text=f"<b>{esc(title)}</b><br><span style='font-size:13px'>{esc(indicator.description or '')[:140]}</span>",
+        title=dict(font=dict(size=20), text=f"<b>{esc(title)}</b><br><span style='font-size:13px'>{'<br>'.join(described)}</span>",
                    x=0.01, xanchor="left", y=0.97, yanchor="top"),
         height=370 + top + 17 * len(wrapped),
         margin=dict(l=70, r=40, t=top, b=bottom),

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from indicators import export
-from indicators.charts import build_figure, chart_specs, ranking_points
+from indicators.charts import FOOTNOTE_CHARS, build_figure, chart_specs, esc, find_spec, ranking_points
 from indicators.checks import run_checks
 from indicators.loading import load_folder
 from indicators.summaries import charts_of_flag
@@ -92,5 +92,36 @@ def test_a_chart_opens_on_its_claims_years_with_every_year_of_the_series_still_d
     assert all(t.cliponaxis for t in lines)  # no line runs into the margin
     assert {t.offsetgroup for t in lines} == {"official series"}  # through the years' centres, not dodged
     implied = next(t for t in fig.data if t.name == "Implied by a stated change or multiple")
-    assert list(implied.text) == ["(1)", "(2)", "(3)"] and implied.textposition == "bottom center"
+    assert list(implied.text) == ["(1)", "(2)", "(3)"]
+
+
+def test_the_labels_of_one_year_are_placed_apart(checked):
+    """2015's '$69bn' and '$64bn' sat to the right of markers a few pixels apart and ran into each other
+    and into the hollow marker beside them: the leftmost label goes left, the rightmost right, the
+    ones between above or below, where there is room."""
+    fig = build_figure(*checked, "china-russia-trade")
+    placed: dict[str, dict[str, str]] = {}
+    for trace in fig.data:
+        if trace.mode != "markers+text":
+            continue
+        where = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(trace.x)
+        for x, text, position in zip(trace.x, trace.text, where):
+            placed.setdefault(str(x), {})[text] = position
+    assert placed["2014"] == {"$95bn ⚠": "middle left", "(1)": "middle right", "(2)": "middle right"}
+    assert placed["2015"] == {"$64bn ⚠": "middle left", "$69bn ⚠": "top center", "$100bn target": "top center",
+                              "(3)": "middle right"}
+    alone = build_figure(*checked, "russia-vietnam-trade")  # one claim a year: beside its marker, as before
+    assert {t.textposition for t in alone.data if t.mode == "markers+text" and t.name.startswith("Liu")} == {"middle right"}
+
+
+def test_a_long_description_is_wrapped_under_the_title_not_cut(checked):
+    """A printed chart read 'the figures differ in period … and definition: see' (cut at 140 characters)."""
+    dataset = checked[0]
+    for chart_id in ("isis-recruits", "china-russia-trade"):
+        fig = build_figure(*checked, chart_id)
+        subtitle = fig.layout.title.text.split("<span style='font-size:13px'>", 1)[1].removesuffix("</span>")
+        description = dataset.indicators_by_id[find_spec(dataset, chart_id).indicator_id].description
+        assert subtitle.replace("<br>", " ") == esc(description)
+        assert all(len(line) <= FOOTNOTE_CHARS for line in subtitle.split("<br>"))
+    assert "definition: see each row’s note." in build_figure(*checked, "isis-recruits").layout.title.text
     assert build_figure(*checked, "sco-member-states").layout.xaxis.range is None  # claims only: every year
