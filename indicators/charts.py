@@ -31,6 +31,7 @@ from .wording import citation, reference_label, short_name, unit_label, who, wri
 # Footnote lines of a chart: about 510 px of 12 px Arial, what a chart has on a 1024 px wide page
 # with the sidebar open (wider lines were cut at the figure's right edge there).
 FOOTNOTE_CHARS = 90
+TITLE_CHARS = 44  # the same width in the title's 20 px bold: longer titles were cut at the right edge there
 TEMPLATE = "plotly_white"  # explicit: importing streamlit changes plotly's default
 FONT = "Arial, Helvetica, sans-serif"
 # Okabe–Ito: distinguishable with colour-blindness; shapes carry the same information.
@@ -379,14 +380,16 @@ def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, note
     bottom = 75 + 17 * len(wrapped)
     # the description wrapped, never cut: a printed chart said "… and definition: see"
     described = [esc(w) for w in textwrap.wrap(indicator.description or "", FOOTNOTE_CHARS)] or [""]
+    titled = [esc(w) for w in textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)] or [""]
     # the legend sits above the plot and wraps on a narrow screen (one entry a line at worst): room for it
-    top = 110 + 22 * len(fig.data) + 17 * (len(described) - 1)
+    top = 110 + 22 * len(fig.data) + 17 * (len(described) - 1) + 26 * (len(titled) - 1)
     x_is_year = not points.empty and points["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.update_layout(
         template=TEMPLATE,
         font=dict(family=FONT, size=15, color="#222222"),
-        title=dict(font=dict(size=20), text=f"<b>{esc(title)}</b><br><span style='font-size:13px'>{'<br>'.join(described)}</span>",
-                   x=0.01, xanchor="left", y=0.97, yanchor="top"),
+        title=dict(font=dict(size=20), text="<br>".join(f"<b>{t}</b>" for t in titled), x=0.01, xanchor="left",
+                   y=0.97, yanchor="top",
+                   subtitle=dict(text="<br>".join(described), font=dict(size=13))),
         height=370 + top + 17 * len(wrapped),
         margin=dict(l=70, r=40, t=top, b=bottom),
         scattermode="group", scattergap=0.55,
@@ -572,13 +575,15 @@ def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.F
     footer = [w for line in notes for w in textwrap.wrap(esc(line), 95)]  # readable on a laptop-width page too
     bottom = 60 + 17 * len(footer)
     rows = max((len(points[points["view"] == v]) for v in views), default=1)
-    height = 240 + 24 * rows + 17 * len(footer)
+    titled = [esc(t) for t in textwrap.wrap(spec.title, TITLE_CHARS, break_on_hyphens=False)]
+    claimed = [esc(t) for t in textwrap.wrap("The claim: " + claims, FOOTNOTE_CHARS)]
+    top = 150 + 26 * (len(titled) - 1) + 17 * (len(claimed) - 1)
+    height = 90 + top + 24 * rows + 17 * len(footer)
     fig.update_layout(
         template=TEMPLATE, font=dict(family=FONT, size=14, color="#222222"),
-        title=dict(text="<br>".join(f"<b>{esc(t)}</b>" for t in textwrap.wrap(spec.title, 60))
-                        + f"<br><span style='font-size:13px'>{esc('The claim: ' + claims)}</span>",
-                   x=0.01, xanchor="left", y=1 - 24 / height, yanchor="top", font=dict(size=20)),
-        height=height, margin=dict(l=150, r=90, t=150, b=bottom), bargap=0.25,
+        title=dict(text="<br>".join(f"<b>{t}</b>" for t in titled), x=0.01, xanchor="left", y=1 - 24 / height,
+                   yanchor="top", font=dict(size=20), subtitle=dict(text="<br>".join(claimed), font=dict(size=13))),
+        height=height, margin=dict(l=150, r=90, t=top, b=bottom), bargap=0.25,
     )
     fig.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
                        xshift=-140, xanchor="left", yanchor="bottom", align="left", showarrow=False,

@@ -73,8 +73,9 @@ def pick(at: AppTest, title_part: str) -> AppTest:
 
 
 def chart_title(figure: dict) -> str:
-    """The bold title line of a figure (the subtitle under it is the indicator's description)."""
-    return figure["layout"]["title"]["text"].split("<br>")[0]
+    """A figure's bold title, its lines joined (a long one wraps to fit a laptop-width chart; the subtitle
+    under it is the indicator's description)."""
+    return " ".join(figure["layout"]["title"]["text"].split("<br>")).replace("</b> <b>", " ")
 
 
 # Each chart page's first chart, as the article states it: the figures drawn (as written) and who states them.

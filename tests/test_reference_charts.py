@@ -7,7 +7,7 @@ import json
 import pytest
 
 from indicators import export
-from indicators.charts import FOOTNOTE_CHARS, build_figure, chart_specs, esc, find_spec, ranking_points
+from indicators.charts import FOOTNOTE_CHARS, TITLE_CHARS, build_figure, chart_specs, esc, find_spec, ranking_points
 from indicators.checks import run_checks
 from indicators.loading import load_folder
 from indicators.summaries import charts_of_flag
@@ -48,7 +48,7 @@ def test_a_rank_claim_gets_the_ranking_with_its_entity_highlighted(checked):
     fig = figure_json(checked, "china-trade-partner-rank-ranking")
     (bars,) = fig["data"]
     assert bars["type"] == "bar" and bars["y"][0] == "Russia"  # drawn from the bottom: first rank on top
-    assert "The claim: rank ≤10 (Liu Fenghua)" in fig["layout"]["title"]["text"]
+    assert "The claim: rank ≤10 (Liu Fenghua)" in fig["layout"]["title"]["subtitle"]["text"]
 
 
 def test_an_arms_share_of_a_region_is_ranked_among_regions_in_sipris_window(checked):
@@ -118,10 +118,17 @@ def test_a_long_description_is_wrapped_under_the_title_not_cut(checked):
     """A printed chart read 'the figures differ in period … and definition: see' (cut at 140 characters)."""
     dataset = checked[0]
     for chart_id in ("isis-recruits", "china-russia-trade"):
-        fig = build_figure(*checked, chart_id)
-        subtitle = fig.layout.title.text.split("<span style='font-size:13px'>", 1)[1].removesuffix("</span>")
+        subtitle = build_figure(*checked, chart_id).layout.title.subtitle.text
         description = dataset.indicators_by_id[find_spec(dataset, chart_id).indicator_id].description
         assert subtitle.replace("<br>", " ") == esc(description)
         assert all(len(line) <= FOOTNOTE_CHARS for line in subtitle.split("<br>"))
-    assert "definition: see each row’s note." in build_figure(*checked, "isis-recruits").layout.title.text
-    assert build_figure(*checked, "sco-member-states").layout.xaxis.range is None  # claims only: every year
+    assert "definition: see each row’s note." in build_figure(*checked, "isis-recruits").layout.title.subtitle.text
+
+
+def test_every_title_is_whole_and_fits_a_laptop_width_chart(checked):
+    """At 1024 px 'Rank among Russia's trade partners: the official rankin' was cut at the chart's edge."""
+    for spec in chart_specs(checked[0]):
+        title = build_figure(*checked, spec.id).layout.title.text
+        lines = [line.removeprefix("<b>").removesuffix("</b>") for line in title.split("<br>")]
+        assert " ".join(lines) == esc(spec.title)
+        assert all(len(line) <= TITLE_CHARS for line in lines), spec.id
