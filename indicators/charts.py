@@ -9,9 +9,9 @@ every string that comes from a CSV.
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
-import bisect
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -374,22 +374,29 @@ def _hover(r) -> str:
     return "<br>".join(lines)
 
 
+def _titles(title: str, subtitle: str) -> tuple[dict, int]:
+    """A chart's title and subtitle wrapped to a laptop-width chart (never cut at its edge), as plotly's
+    `layout.title` fields, and the pixels they take beyond one line each."""
+    titled = [esc(t) for t in textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)] or [""]
+    sub = [esc(t) for t in textwrap.wrap(subtitle, FOOTNOTE_CHARS)] or [""]
+    fields = dict(text="<br>".join(f"<b>{t}</b>" for t in titled), font=dict(size=20),
+                  subtitle=dict(text="<br>".join(sub), font=dict(size=13)))
+    return fields, 26 * (len(titled) - 1) + 17 * (len(sub) - 1)
+
+
 def _layout(fig: go.Figure, title: str, indicator: Indicator, y_title: str, notes: list[str], points: pd.DataFrame) -> None:
     footer = [esc(line) for line in notes] + [esc(KEY)]
     wrapped = [w for line in footer for w in textwrap.wrap(line, FOOTNOTE_CHARS)]
     bottom = 75 + 17 * len(wrapped)
     # the description wrapped, never cut: a printed chart said "… and definition: see"
-    described = [esc(w) for w in textwrap.wrap(indicator.description or "", FOOTNOTE_CHARS)] or [""]
-    titled = [esc(w) for w in textwrap.wrap(title, TITLE_CHARS, break_on_hyphens=False)] or [""]
+    titles, extra = _titles(title, indicator.description or "")
     # the legend sits above the plot and wraps on a narrow screen (one entry a line at worst): room for it
-    top = 110 + 22 * len(fig.data) + 17 * (len(described) - 1) + 26 * (len(titled) - 1)
+    top = 110 + 22 * len(fig.data) + extra
     x_is_year = not points.empty and points["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.update_layout(
         template=TEMPLATE,
         font=dict(family=FONT, size=15, color="#222222"),
-        title=dict(font=dict(size=20), text="<br>".join(f"<b>{t}</b>" for t in titled), x=0.01, xanchor="left",
-                   y=0.97, yanchor="top",
-                   subtitle=dict(text="<br>".join(described), font=dict(size=13))),
+        title=dict(**titles, x=0.01, xanchor="left", y=0.97, yanchor="top"),
         height=370 + top + 17 * len(wrapped),
         margin=dict(l=70, r=40, t=top, b=bottom),
         scattermode="group", scattergap=0.55,
@@ -575,14 +582,12 @@ def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.F
     footer = [w for line in notes for w in textwrap.wrap(esc(line), 95)]  # readable on a laptop-width page too
     bottom = 60 + 17 * len(footer)
     rows = max((len(points[points["view"] == v]) for v in views), default=1)
-    titled = [esc(t) for t in textwrap.wrap(spec.title, TITLE_CHARS, break_on_hyphens=False)]
-    claimed = [esc(t) for t in textwrap.wrap("The claim: " + claims, FOOTNOTE_CHARS)]
-    top = 150 + 26 * (len(titled) - 1) + 17 * (len(claimed) - 1)
+    titles, extra = _titles(spec.title, "The claim: " + claims)
+    top = 150 + extra
     height = 90 + top + 24 * rows + 17 * len(footer)
     fig.update_layout(
         template=TEMPLATE, font=dict(family=FONT, size=14, color="#222222"),
-        title=dict(text="<br>".join(f"<b>{t}</b>" for t in titled), x=0.01, xanchor="left", y=1 - 24 / height,
-                   yanchor="top", font=dict(size=20), subtitle=dict(text="<br>".join(claimed), font=dict(size=13))),
+        title=dict(**titles, x=0.01, xanchor="left", y=1 - 24 / height, yanchor="top"),
         height=height, margin=dict(l=150, r=90, t=top, b=bottom), bargap=0.25,
     )
     fig.add_annotation(text="<br>".join(footer), xref="paper", yref="paper", x=0, y=0, yshift=-bottom + 8,
