@@ -9,7 +9,8 @@ What it measures
     is downloaded). Each load uses a fresh browser context (empty cache, new Streamlit session), so
     each is a real page load. An init script records, in the page, `performance.now()` (ms since
     navigation start) at every animation frame where the number of charts with a visible
-    `[data-testid=stPlotlyChart] .main-svg` grows, and when the main block's content last changed.
+    `<chart> .main-svg` grows (a chart: Streamlit's `[data-testid=stPlotlyChart]`, or the dashboard's
+    `.indicators-chart`, where views/_plotly.py draws with plotly.js's basic bundle), and when the main block's content last changed.
     A load ends when the app has settled (script not running, websocket connected, nothing stale,
     for 400 ms), every chart on the page is drawn and the main block has not changed for 1 s: the
     figure is the time until no more charts appear (the last time the number of drawn charts grew).
@@ -77,6 +78,9 @@ HEALTH_TIMEOUT_S = 60
 LOAD_TIMEOUT_MS = 60_000
 RSS_AFTER_LOADS = 20
 
+# A chart: Streamlit's own (the floor's), or the element views/_plotly.py draws the dashboard's figures in.
+CHART = ":is([data-testid=stPlotlyChart], .indicators-chart)"
+
 # Runs in every document before the page's own scripts. Bounded: it stops sampling after 90 s.
 RECORDER = """
 (() => {
@@ -91,7 +95,7 @@ RECORDER = """
     const t = performance.now();
     rec.frames++;
     let n = 0;
-    for (const c of document.querySelectorAll('[data-testid=stPlotlyChart]')) {
+    for (const c of document.querySelectorAll('__CHART__')) {
       const svg = c.querySelector('.main-svg');
       if (svg && visible(svg)) n++;
     }
@@ -114,15 +118,15 @@ RECORDER = """
   };
   requestAnimationFrame(sample);
 })();
-"""
+""".replace("__CHART__", CHART)
 
 # True once the script has finished, the websocket is up, nothing is stale, no element is still a
 # skeleton (a lazily loaded component such as the plotly chart shows [data-testid=stSkeleton] while
 # its JavaScript loads) and every chart container has drawn its svg, for 400 ms in a row.
 SETTLED = """(minCharts) => {
   const app = document.querySelector('[data-testid=stApp]');
-  const containers = document.querySelectorAll('[data-testid=stPlotlyChart]');
-  const drawn = document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg').length > 0
+  const containers = document.querySelectorAll('__CHART__');
+  const drawn = document.querySelectorAll('__CHART__ .main-svg').length > 0
     ? [...containers].filter(c => c.querySelector('.main-svg')).length : 0;
   const ok = !!app && app.getAttribute('data-test-script-state') === 'notRunning'
     && app.getAttribute('data-test-connection-state') === 'CONNECTED'
@@ -133,7 +137,7 @@ SETTLED = """(minCharts) => {
   if (!ok) { window.__quietSince = null; return false; }
   if (window.__quietSince == null) window.__quietSince = performance.now();
   return performance.now() - window.__quietSince >= 400;
-}"""
+}""".replace("__CHART__", CHART)
 
 
 @dataclass
@@ -215,14 +219,14 @@ SWITCH = """async () => {
   option.click();
   return await new Promise((resolve) => {
     const check = () => {
-      const text = [...document.querySelectorAll('[data-testid=stPlotlyChart] .main-svg')].map(s => s.textContent).join(' ');
+      const text = [...document.querySelectorAll('__CHART__ .main-svg')].map(s => s.textContent).join(' ');
       if (text.includes(title)) return resolve(performance.now() - t0);
       if (performance.now() - t0 > 30000) return resolve(null);
       requestAnimationFrame(check);
     };
     requestAnimationFrame(check);
   });
-}"""
+}""".replace("__CHART__", CHART)
 
 
 def load(browser, server: Server, path: str, min_charts: int = 0, warm: bool = False, switch: bool = False) -> Load:
@@ -248,7 +252,7 @@ def load(browser, server: Server, path: str, min_charts: int = 0, warm: bool = F
         wall = now() - t0
         if page.locator("[data-testid=stException]").count():
             raise RuntimeError(f"{server.name}{path}: the page shows an exception")
-        charts = page.locator("[data-testid=stPlotlyChart]").count()
+        charts = page.locator(CHART).count()
         # every chart drawn: wait (bounded) until the recorder has seen each one visible
         page.wait_for_function("(n) => window.__bench.charts.length >= n", arg=charts, polling=50,
                                timeout=LOAD_TIMEOUT_MS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import os
 from pathlib import Path
 
@@ -54,6 +55,14 @@ def obs(obs_id: str, value: str | None, period: str = "2015", *, indicator_id: s
     return {"obs_id": obs_id, "indicator_id": indicator_id, "entity": entity, "period": period,
             "measure": measure, "value": value or "", "qualifier": qualifier, "source_id": source_id,
             "quote": quote, **kw}
+
+
+def figures(at) -> list[dict]:
+    """The plotly figures an AppTest page draws: those drawn by plotly.js's basic bundle (views/_plotly.py),
+    and any drawn by st.plotly_chart."""
+    return ([json.loads(el.proto.json)["figure"] for el in at.get("bidi_component")
+             if el.proto.component_name == "indicators_chart"]
+            + [json.loads(el.proto.spec) for el in at.get("plotly_chart")])
 
 
 def write_folder(folder: Path, **tables: list[dict]) -> Path:

@@ -4,12 +4,11 @@ figures, names and sentences of the canonical data (data/, revision 0) that a re
 from __future__ import annotations
 
 import html
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import ROOT
+from .conftest import ROOT, figures
 
 PAGES = ["views/overview.py", "views/trade.py", "views/security.py", "views/military.py",
          "views/infrastructure.py", "views/other.py", "views/timeline.py", "views/inconsistencies.py",
@@ -25,10 +24,6 @@ def open_page(path: str | None = None, **query) -> AppTest:
         at.switch_page(path).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
 CHART_PAGES = ["views/trade.py", "views/security.py", "views/military.py", "views/infrastructure.py", "views/other.py"]

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators.store import Store
 
-from .conftest import ROOT, csv_bytes, obs
+from .conftest import ROOT, csv_bytes, figures, obs
 
 NEW_ROW = obs("china-russia-trade-2015-example", "70", indicator_id="china-russia-trade",
               source_id="liu-fenghua-duchatel", quote="Bilateral trade totalled $95 billion in 2014",
@@ -39,15 +39,9 @@ def test_valid_upload_previews_then_applies_and_every_page_sees_it(private_store
     assert Store(private_store).head().id == 1
     assert "Applied as revision 1" in texts(at)
     at.switch_page("views/trade.py").run()
-    assert any("$70bn" in " ".join(t.get("text") or []) for f in _figures(at) for t in f["data"])
+    assert any("$70bn" in " ".join(t.get("text") or []) for f in figures(at) for t in f["data"])
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()  # another user's session
     assert "Dataset: revision 1" in " ".join(c.value for c in fresh.sidebar.caption)
-
-
-def _figures(at):
-    import json
-
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
 def test_invalid_upload_shows_an_error_table_and_changes_nothing(private_store):

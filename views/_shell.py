@@ -20,6 +20,7 @@ from indicators.loading import parse_files
 from indicators.dataset import Dataset, combine
 from indicators.store import Store, StoreError, database_url
 from indicators.summaries import md
+from views._plotly import draw_figure
 from views.routes import FILE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +157,7 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
         chart, table, sources = st.tabs(["Chart", "Table", "Sources"], key=f"tabs-{spec.id}", on_change="rerun")
         if chart.open:
             with chart:
-                st.plotly_chart(fig, theme=None, config=PLOTLY_CONFIG, key=f"plot-{spec.id}")
+                draw_figure(fig, key=f"plot-{spec.id}", config=PLOTLY_CONFIG)
         if table.open:
             with table:
                 if spec.kind == "ranking":

@@ -16,17 +16,16 @@ class Route:
     title: str
     icon: str
     section: str
-    draws_chart: bool = False  # a plotly chart on every load: its page fetches plotly.js from the start
 
 
 ROUTES = (
     Route("overview", "views/overview.py", "Overview", ":material/home:", "Overview"),
-    Route("trade", "views/trade.py", "Trade & energy", ":material/currency_exchange:", "Figures", draws_chart=True),
-    Route("security", "views/security.py", "Security & counter-terrorism", ":material/shield:", "Figures", draws_chart=True),
-    Route("military", "views/military.py", "Military & arms", ":material/military_tech:", "Figures", draws_chart=True),
-    Route("infrastructure", "views/infrastructure.py", "Infrastructure", ":material/train:", "Figures", draws_chart=True),
-    Route("other", "views/other.py", "Other figures", ":material/menu_book:", "Figures", draws_chart=True),
-    Route("timeline", "views/timeline.py", "Timeline", ":material/timeline:", "Figures", draws_chart=True),
+    Route("trade", "views/trade.py", "Trade & energy", ":material/currency_exchange:", "Figures"),
+    Route("security", "views/security.py", "Security & counter-terrorism", ":material/shield:", "Figures"),
+    Route("military", "views/military.py", "Military & arms", ":material/military_tech:", "Figures"),
+    Route("infrastructure", "views/infrastructure.py", "Infrastructure", ":material/train:", "Figures"),
+    Route("other", "views/other.py", "Other figures", ":material/menu_book:", "Figures"),
+    Route("timeline", "views/timeline.py", "Timeline", ":material/timeline:", "Figures"),
     Route("inconsistencies", "views/inconsistencies.py", "Inconsistencies", ":material/warning:", "Checks & sources"),
     Route("sources", "views/sources.py", "Sources", ":material/groups:", "Checks & sources"),
     Route("data", "views/data.py", "Data", ":material/table:", "Checks & sources"),

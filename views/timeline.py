@@ -4,6 +4,7 @@ import streamlit as st
 
 from indicators.charts import timeline_figure
 from indicators.summaries import events_table
+from views._plotly import draw_figure
 from views._shell import PLOTLY_CONFIG, app_state
 
 state = app_state()
@@ -13,7 +14,7 @@ since = st.slider("From year", 1890, 2016, 1996, help="Events before this year a
 chart, table = st.tabs(["Chart", "Events table"], key="timeline-tabs", on_change="rerun")
 if chart.open:
     with chart:
-        st.plotly_chart(timeline_figure(state.dataset, since=since), theme=None, config=PLOTLY_CONFIG, key="timeline")
+        draw_figure(timeline_figure(state.dataset, since=since), key="timeline", config=PLOTLY_CONFIG)
 if table.open:
     with table:
         events = events_table(state.dataset)

@@ -18,6 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ..conftest import csv_bytes, obs
+from views._plotly import CHART_CLASS
+
 from .conftest import TIMEOUT_MS
 
 pytestmark = pytest.mark.e2e
@@ -25,7 +27,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 CHART_PAGES = ["Trade & energy", "Security & counter-terrorism", "Military & arms", "Infrastructure",
                "Other figures", "Timeline"]
-CHART_SVG = "[data-testid=stPlotlyChart] .js-plotly-plot .main-svg"
+CHART = f".{CHART_CLASS}"  # the element views/_plotly.py draws a figure in
+CHART_SVG = f"{CHART} .main-svg"
 EXCEPTION = "[data-testid=stException]"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -91,12 +94,12 @@ def assert_no_exception(page: Page, where: str) -> None:
 def wait_for_charts(page: Page) -> int:
     """Every plotly chart on the page has drawn its SVG, text included; returns how many there are."""
     page.wait_for_function(
-        """() => { const c = document.querySelectorAll('[data-testid=stPlotlyChart]');
-                   return c.length > 0 && [...c].every(e => [...e.querySelectorAll('.js-plotly-plot .main-svg')]
+        """(chart) => { const c = document.querySelectorAll(chart);
+                   return c.length > 0 && [...c].every(e => [...e.querySelectorAll('.main-svg')]
                                                               .some(s => s.textContent.trim())); }""",
-        timeout=TIMEOUT_MS)
+        arg=CHART, timeout=TIMEOUT_MS)
     expect(page.locator(CHART_SVG).first).to_be_visible()
-    return page.locator("[data-testid=stPlotlyChart]").count()
+    return page.locator(CHART).count()
 
 
 def first_chart(page: Page):

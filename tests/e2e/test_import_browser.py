@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from ..reference_files import RUSSIA_2021, XLSX, append_year, workbook_bytes
 from .conftest import TIMEOUT_MS
 from .test_browser import (
+    CHART,
     active_revision,
     assert_no_exception,
     eventually,
@@ -102,7 +103,7 @@ def test_a_newer_dots_workbook_previews_applies_and_extends_the_series(page: Pag
 def series_lines(page: Page) -> dict[str, list]:
     """name -> [[x, hover text], ...] of every line trace in the page's drawn plotly chart (what the browser holds)."""
     return page.evaluate(
-        """() => { const el = document.querySelector('[data-testid=stPlotlyChart] .js-plotly-plot');
+        """(chart) => { const el = document.querySelector(chart);
                    const out = {};
                    for (const t of el.data) {
                      if ((t.mode || '').includes('lines')) {
@@ -110,4 +111,4 @@ def series_lines(page: Page) -> dict[str, list]:
                        out[t.name] = Array.from(t.x).map((x, i) => [x, hover[i] || '']);
                      }
                    }
-                   return out; }""")
+                   return out; }""", CHART)

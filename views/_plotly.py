@@ -1,0 +1,102 @@
+"""A plotly figure drawn in the page by plotly.js's basic bundle (scatter, bar, pie), served from `static/`.
+
+Why not `st.plotly_chart`: Streamlit's chart component carries the whole of plotly.js (4.7 MB, every
+trace type down to maps and 3-D), and evaluating it took ~600 ms of the browser's main thread on every
+fresh load of a chart page, after the page's own elements, before the chart could be drawn
+(benchmarks/page_speed.py). The dashboard draws only scatter and bar traces; the basic bundle of the
+same plotly.js release that the Python package carries (and exports draw with) evaluates in ~150 ms.
+A chart page now draws its chart sooner than a bare one-chart `st.plotly_chart` page.
+
+The bundle is fetched once per browser page, by the first chart, from Streamlit's static file serving
+(`server.enableStaticServing`; `scripts/vendor-plotly.sh` refreshes it when plotly is upgraded). A
+figure with any other trace type, or a missing bundle, is drawn by `st.plotly_chart` as before.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+from plotly.offline import get_plotlyjs_version
+
+ROOT = Path(__file__).resolve().parent.parent
+BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js's basic bundle draws
+CHART_CLASS = "indicators-chart"  # the element a figure is drawn in (tests and benchmarks find charts by it)
+
+
+def bundle_name(version: str | None = None) -> str:
+    """The basic bundle's file name for the plotly.js release the Python package carries."""
+    return f"plotly-basic-{version or get_plotlyjs_version()}.min.js"
+
+
+def bundle_path() -> Path:
+    return ROOT / "static" / bundle_name()
+
+
+def drawn_by_basic_bundle(fig: go.Figure) -> bool:
+    return all((trace.type or "scatter") in BASIC_TRACES for trace in fig.data)
+
+
+# Runs in the page. Streamlit calls it on mount and again whenever the figure changes (same element),
+# and its returned cleanup only on unmount. plotly.js arrives as a classic script (a UMD bundle that
+# sets window.Plotly), loaded once per page by whichever chart mounts first.
+_JS = """
+export default function ({ parentElement, data }) {
+  let el = parentElement.querySelector('.%(cls)s');
+  if (!el) {
+    el = document.createElement('div');
+    el.className = '%(cls)s';
+    parentElement.appendChild(el);
+  }
+  el.style.minHeight = data.height + 'px';  // the figure's room, kept before it is drawn: the page does not jump
+  el.setAttribute('aria-label', data.label);
+  const root = (window.__streamlit && window.__streamlit.BACKEND_BASE_URL) || document.baseURI;
+  const src = new URL(data.src, root).href;
+  const loading = window.__indicatorsPlotly || (window.__indicatorsPlotly = new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = src;
+    script.async = true;
+    script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error('no Plotly in ' + src)));
+    script.onerror = () => { window.__indicatorsPlotly = undefined; reject(new Error('could not load ' + src)); };
+    document.head.appendChild(script);
+  }));
+  loading
+    .then((Plotly) => Plotly.react(el, data.figure.data, data.figure.layout, data.config).then(() => {
+      if (!el.__resize) {  // the figure follows its column's width (window resize, sidebar shown or hidden)
+        let frame = 0;
+        el.__resize = new ResizeObserver(() => {
+          cancelAnimationFrame(frame);
+          frame = requestAnimationFrame(() => el.isConnected && Plotly.Plots.resize(el));
+        });
+        el.__resize.observe(el);
+      }
+    }))
+    .catch((error) => { el.textContent = 'The chart could not be drawn: ' + error.message; });
+  return () => {
+    if (el.__resize) el.__resize.disconnect();
+    if (window.Plotly) window.Plotly.purge(el);
+  };
+}
+""" % {"cls": CHART_CLASS}
+
+_component = st.components.v2.component("indicators_chart", js=_JS, isolate_styles=False)
+
+
+def draw_figure(fig: go.Figure, key: str, config: dict) -> None:
+    """The figure in the page, interactive (hover, zoom, the modebar's PNG with `config`'s options)."""
+    if not drawn_by_basic_bundle(fig) or not bundle_path().is_file():
+        st.plotly_chart(fig, theme=None, config=config, key=key)
+        return
+    label = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fig.layout.title.text or "")).split())
+    _component(key=key, data={
+        "figure": json.loads(pio.to_json(fig, validate=False)),
+        "config": config,
+        "src": f"app/static/{bundle_name()}",
+        "height": fig.layout.height or 450,
+        "label": label or "chart",
+    })
