@@ -67,11 +67,16 @@ export default function ({ parentElement, data }) {
   }));
   loading
     .then((Plotly) => Plotly.react(el, data.figure.data, data.figure.layout, data.config).then(() => {
+      el.__width = el.clientWidth;
       if (!el.__resize) {  // the figure follows its column's width (window resize, sidebar shown or hidden)
         let frame = 0;
         el.__resize = new ResizeObserver(() => {
+          if (el.clientWidth === el.__width) return;  // as drawn (the observer's first call): no redraw
           cancelAnimationFrame(frame);
-          frame = requestAnimationFrame(() => el.isConnected && Plotly.Plots.resize(el));
+          frame = requestAnimationFrame(() => {
+            el.__width = el.clientWidth;
+            if (el.isConnected) Plotly.Plots.resize(el);
+          });
         });
         el.__resize.observe(el);
       }
