@@ -26,7 +26,7 @@ from ..conftest import ROOT
 from indicators.settings import CHROMIUM, CHROMIUM_ARGS  # noqa: E402,F401  (one copy: tests and benchmarks)
 VIEWPORT = {"width": 1400, "height": 1000}
 HEALTH_TIMEOUT_S = 60
-TIMEOUT_MS = 30_000  # plotly.js is 4.7 MB: parsing it on 2 cores takes seconds
+TIMEOUT_MS = 30_000  # a page, its plotly.js and a chart on 2 loaded cores can take seconds
 
 
 def _tail(path: Path, chars: int = 4000) -> str:
