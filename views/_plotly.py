@@ -51,6 +51,7 @@ export default function ({ parentElement, data }) {
   if (!el) {
     el = document.createElement('div');
     el.className = '%(cls)s';
+    el.style.background = '#fff';  // also behind the figure when it is shown full screen
     parentElement.appendChild(el);
   }
   el.style.minHeight = data.height + 'px';  // the figure's room, kept before it is drawn: the page does not jump
@@ -65,8 +66,21 @@ export default function ({ parentElement, data }) {
     script.onerror = () => { window.__indicatorsPlotly = undefined; reject(new Error('could not load ' + src)); };
     document.head.appendChild(script);
   }));
+  el.__height = data.height;
+  // Full screen, as st.plotly_chart's toolbar offered: the figure fills the screen while it is shown so.
+  const fullscreen = {
+    name: 'fullscreen', title: 'View full screen',
+    icon: {width: 24, height: 24, path: 'M3 3h7v2H5v5H3V3zm11 0h7v7h-2V5h-5V3zM3 14h2v5h5v2H3v-7zm16 0h2v7h-7v-2h5v-5z'},
+    click: () => (document.fullscreenElement ? document.exitFullscreen() : el.requestFullscreen()),
+  };
+  const config = Object.assign({}, data.config, {modeBarButtonsToAdd: [fullscreen]});
   loading
-    .then((Plotly) => Plotly.react(el, data.figure.data, data.figure.layout, data.config).then(() => {
+    .then((Plotly) => Plotly.react(el, data.figure.data, data.figure.layout, config).then(() => {
+      el.onfullscreenchange = () => {
+        const full = document.fullscreenElement === el;
+        Plotly.relayout(el, full ? {width: window.innerWidth, height: window.innerHeight}
+                                 : {width: null, height: el.__height, autosize: true});
+      };
       el.__width = el.clientWidth;
       if (!el.__resize) {  // the figure follows its column's width (window resize, sidebar shown or hidden)
         let frame = 0;

@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 from ..conftest import csv_bytes, obs
 from views._plotly import CHART_CLASS
 
-from .conftest import TIMEOUT_MS
+from .conftest import TIMEOUT_MS, VIEWPORT
 
 pytestmark = pytest.mark.e2e
 expect.set_options(timeout=TIMEOUT_MS)
@@ -224,6 +224,30 @@ def test_trade_chart_downloads_a_real_png_and_its_csv(page: Page, server, tmp_pa
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert "obs_id" in rows[0], rows[0]
     assert any("69" in cell for row in rows[1:] for cell in row), rows
+    assert_no_exception(page, page.url)
+
+
+SVG_SIZE = "(chart) => { const r = document.querySelector(chart + ' .main-svg').getBoundingClientRect(); return [r.width, r.height]; }"
+
+
+def test_a_chart_follows_its_column_and_can_be_viewed_full_screen_and_back(page: Page, server):
+    """What st.plotly_chart offered, kept with plotly.js's basic bundle: the chart fills its column's width as
+    the window changes, and the modebar's full-screen button fills the screen with it, then gives it back."""
+    open_app(page, server, "/trade?chart=russia-europe-trade")
+    wait_for_charts(page)
+    width, height = page.evaluate(SVG_SIZE, CHART)
+    page.set_viewport_size({"width": 1024, "height": VIEWPORT["height"]})
+    page.wait_for_function(f"(chart) => ({SVG_SIZE})(chart)[0] < {width - 200}", arg=CHART, timeout=TIMEOUT_MS)
+
+    page.locator(CHART).hover()
+    page.locator(f"{CHART} .modebar-btn[data-title='View full screen']").click()
+    page.wait_for_function(f"(chart) => document.fullscreenElement === document.querySelector(chart)"
+                           f" && ({SVG_SIZE})(chart)[1] === window.innerHeight", arg=CHART, timeout=TIMEOUT_MS)
+    assert page.evaluate(SVG_SIZE, CHART)[0] == 1024
+    page.evaluate("() => document.exitFullscreen()")
+    page.wait_for_function(f"(chart) => !document.fullscreenElement && ({SVG_SIZE})(chart)[1] === {height}",
+                           arg=CHART, timeout=TIMEOUT_MS)
+    assert page.evaluate(SVG_SIZE, CHART)[0] < 1024
     assert_no_exception(page, page.url)
 
 
