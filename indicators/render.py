@@ -188,6 +188,11 @@ def _reason(exc: BaseException | None) -> str:
 SLIDE_HEIGHT = 900
 
 
+def export_height(layout_height: float | None) -> int:
+    """A slide's height, or the figure's own when taller (a long footnote never squeezes the plot)."""
+    return max(SLIDE_HEIGHT, int(layout_height or 0))
+
+
 def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int | None = None,
                  scale: float = 1.0) -> bytes:
     """The figure as PNG, SVG or PDF, exactly as on screen, at a 16:9 slide size by default.
@@ -198,7 +203,7 @@ def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int
     """
     fig_dict = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
     if height is None:
-        height = max(SLIDE_HEIGHT, int(fig_dict.get("layout", {}).get("height") or 0))
+        height = export_height(fig_dict.get("layout", {}).get("height"))
     fmt = fmt.lower()
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"unknown image format {fmt!r}: expected one of {', '.join(IMAGE_FORMATS)}")

@@ -49,6 +49,8 @@ draw_figure(go.Figure(go.Scatter(x=[2014, 2015], y=[95, 64]),
                       layout=dict(title="<b>China&#8211;Russia &amp; trade</b><br><b>by year</b>", height=520)),
             key="basic", config={"displaylogo": False})
 draw_figure(go.Figure(go.Heatmap(z=[[1, 2]])), key="full", config={"displaylogo": False})
+draw_figure(go.Figure(go.Scatter(y=[1]), layout=dict(height=1037)), key="tall",
+            config={"toImageButtonOptions": {"format": "png", "width": 1600, "height": 900}})
 """
 
 
@@ -64,7 +66,7 @@ def both_kinds(tmp_path, monkeypatch):
 
 def test_a_page_sends_the_figure_whole_with_its_height_and_a_readable_label(both_kinds):
     basic = [el for el in both_kinds.get("bidi_component") if el.proto.component_name == "indicators_chart"]
-    assert len(basic) == 1
+    assert len(basic) == 2
     data = json.loads(basic[0].proto.json)
     assert data["figure"]["data"][0]["y"] == [95, 64]
     assert data["height"] == 520  # the room kept for the chart before plotly.js has drawn it
@@ -72,7 +74,12 @@ def test_a_page_sends_the_figure_whole_with_its_height_and_a_readable_label(both
     assert data["config"] == {"displaylogo": False}
     assert data["src"] == f"app/static/{bundle_path().name}"
     assert len(both_kinds.get("plotly_chart")) == 1  # the heatmap, drawn by Streamlit's own plotly
-    assert [f["data"][0]["type"] for f in figures(both_kinds)] == ["scatter", "heatmap"]
+    assert [f["data"][0]["type"] for f in figures(both_kinds)] == ["scatter", "scatter", "heatmap"]
+
+
+def test_the_modebar_png_of_a_tall_figure_has_its_height_as_the_png_download_has(both_kinds):
+    tall = json.loads(both_kinds.get("bidi_component")[1].proto.json)
+    assert tall["config"]["toImageButtonOptions"] == {"format": "png", "width": 1600, "height": 1037}
 
 
 def test_without_the_bundle_every_figure_goes_to_st_plotly_chart(tmp_path, monkeypatch):
@@ -83,4 +90,4 @@ def test_without_the_bundle_every_figure_goes_to_st_plotly_chart(tmp_path, monke
     at = AppTest.from_file(str(script), default_timeout=30).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.get("bidi_component")) == 0
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3

@@ -24,6 +24,8 @@ import plotly.io as pio
 import streamlit as st
 from plotly.offline import get_plotlyjs_version
 
+from indicators.render import export_height
+
 ROOT = Path(__file__).resolve().parent.parent
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js's basic bundle draws
 CHART_CLASS = "indicators-chart"  # the element a figure is drawn in (tests and benchmarks find charts by it)
@@ -107,7 +109,11 @@ _component = st.components.v2.component("indicators_chart", js=_JS, isolate_styl
 
 
 def draw_figure(fig: go.Figure, key: str, config: dict) -> None:
-    """The figure in the page, interactive (hover, zoom, the modebar's PNG with `config`'s options)."""
+    """The figure in the page, interactive (hover, zoom, the modebar's PNG with `config`'s options, at the
+    height the PNG download has: a tall figure's footnote does not squeeze its plot)."""
+    if "toImageButtonOptions" in config:
+        config = {**config, "toImageButtonOptions": {**config["toImageButtonOptions"],
+                                                     "height": export_height(fig.layout.height)}}
     if not drawn_by_basic_bundle(fig) or not bundle_path().is_file():
         st.plotly_chart(fig, theme=None, config=config, key=key)
         return
