@@ -69,6 +69,8 @@ from _common import (
     table,
 )
 
+from views._plotly import CHART_CLASS  # noqa: E402 (_common puts the repo root on sys.path)
+
 GOAL = 1.15
 PICKER_PATHS = {"/trade", "/security", "/military", "/infrastructure", "/other"}  # pages with a chart picker
 EXPECTED_PATHS = ["/", "/trade", "/security", "/military", "/infrastructure", "/other", "/timeline",
@@ -79,7 +81,7 @@ LOAD_TIMEOUT_MS = 60_000
 RSS_AFTER_LOADS = 20
 
 # A chart: Streamlit's own (the floor's), or the element views/_plotly.py draws the dashboard's figures in.
-CHART = ":is([data-testid=stPlotlyChart], .indicators-chart)"
+CHART = f":is([data-testid=stPlotlyChart], .{CHART_CLASS})"
 
 # Runs in every document before the page's own scripts. Bounded: it stops sampling after 90 s.
 RECORDER = """

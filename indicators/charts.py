@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import html
 import math
+import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -57,6 +58,11 @@ def esc(text: object) -> str:
     text between them, but not &quot;: so quotes stay as they are and only &, <, > are escaped.
     """
     return html.escape("" if text is None else str(text), quote=False)
+
+
+def plain(label: str | None) -> str:
+    """A plotly label as a reader sees it, on one line: its tags (<b>, <br>) dropped, `esc` undone."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", label or "")).split())
 
 
 @dataclass(frozen=True)

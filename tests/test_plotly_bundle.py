@@ -15,7 +15,7 @@ from indicators.checks import run_checks
 from indicators.charts import PAGE_CATEGORIES, build_figure, chart_specs, timeline_figure
 from views._plotly import bundle_path, drawn_by_basic_bundle
 
-from .conftest import figures
+from .conftest import ROOT, figures
 
 
 def test_the_vendored_bundle_is_the_basic_build_of_the_plotly_js_the_exports_use():
@@ -56,7 +56,7 @@ draw_figure(go.Figure(go.Scatter(y=[1]), layout=dict(height=1037)), key="tall",
 
 @pytest.fixture
 def both_kinds(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(bundle_path().parent.parent))
+    monkeypatch.syspath_prepend(str(ROOT))
     script = tmp_path / "page.py"
     script.write_text(SCRIPT, encoding="utf-8")
     at = AppTest.from_file(str(script), default_timeout=30).run()
@@ -83,7 +83,7 @@ def test_the_modebar_png_of_a_tall_figure_has_its_height_as_the_png_download_has
 
 
 def test_without_the_bundle_every_figure_goes_to_st_plotly_chart(tmp_path, monkeypatch):
-    monkeypatch.syspath_prepend(str(bundle_path().parent.parent))
+    monkeypatch.syspath_prepend(str(ROOT))
     monkeypatch.setattr("views._plotly.ROOT", tmp_path)  # a checkout without static/ (AppTest runs in this process)
     script = tmp_path / "page.py"
     script.write_text(SCRIPT, encoding="utf-8")

@@ -14,9 +14,7 @@ figure with any other trace type, or a missing bundle, is drawn by `st.plotly_ch
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -24,6 +22,7 @@ import plotly.io as pio
 import streamlit as st
 from plotly.offline import get_plotlyjs_version
 
+from indicators.charts import plain
 from indicators.render import export_height
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,11 +116,10 @@ def draw_figure(fig: go.Figure, key: str, config: dict) -> None:
     if not drawn_by_basic_bundle(fig) or not bundle_path().is_file():
         st.plotly_chart(fig, theme=None, config=config, key=key)
         return
-    label = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", fig.layout.title.text or "")).split())
     _component(key=key, data={
         "figure": json.loads(pio.to_json(fig, validate=False)),
         "config": config,
         "src": f"app/static/{bundle_name()}",
         "height": fig.layout.height or 450,
-        "label": label or "chart",
+        "label": plain(fig.layout.title.text) or "chart",
     })
