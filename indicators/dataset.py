@@ -136,7 +136,7 @@ def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
                 rec[k] = float(v)
             elif hasattr(v, "value") and not isinstance(v, (list, tuple)):
                 rec[k] = v.value  # enums as their codes
-            elif isinstance(v, list):
+            elif isinstance(v, (list, tuple)):
                 rec[k] = ";".join(v)
         records.append(rec)
     return pd.DataFrame.from_records(records, columns=columns(model))

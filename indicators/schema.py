@@ -435,8 +435,8 @@ class Observation(CsvRow):
         description="the verbatim passage of the source text that states the figure"
     )
     note: LongText | None = None
-    other_periods: Annotated[list[Period], BeforeValidator(_split_ids)] = Field(
-        default_factory=list,
+    other_periods: Annotated[tuple[Period, ...], BeforeValidator(_split_ids)] = Field(
+        default_factory=tuple,
         description="other years the text may mean when it gives none, separated by ';' (e.g. 2016 beside a "
                     "period of 2015); a change's or multiple's base moves with the period. The verdict is "
                     "indeterminate when the readings disagree")

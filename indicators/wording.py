@@ -424,33 +424,43 @@ def _joint_sentence(j, claimant: str, name: str) -> str:
     return f"{claim} does not match {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}; {missing}."
 
 
-def verdict_title(j, claimant: str) -> str:
-    """A short headline: '$64bn (Liu Changmin) matches Russia’s statistics ($63.55bn)'."""
+def verdict_brief(j) -> str:
+    """The verdict after the figure: 'matches Russia’s statistics ($63.55bn)', 'missed: China $67.95bn, …'."""
     o = j.observation
-    fig = capital(figure(o, j.unit))
     r = j.main
     if j.joint:
-        names = listing(m.entity for m in j.joint)
-        k = SMALL_NUMBERS.get(len(j.joint), str(len(j.joint)))
-        return f"“{names} are the {k} largest” ({claimant}): {VERDICT_SHORT[j.verdict]} {possessive(r.comparisons[0].reporter)} statistics" \
-            if r.comparisons else f"“{names} are the {k} largest” ({claimant})"
+        return (f"{VERDICT_SHORT[j.verdict]} {possessive(r.comparisons[0].reporter)} statistics"
+                if r.comparisons else VERDICT_WORDS[j.verdict])
     if j.target:
         if j.verdict == "pending":
-            return f"Target {figure(o, j.unit)} for {o.period} ({claimant}): pending"
-        vals = ", ".join(f"{c.reporter} {headline_value(c, o.measure, j.unit)}" for c in r.comparisons)
-        return f"Target {figure(o, j.unit)} for {o.period} {j.verdict}: {vals}"
+            return "pending"
+        return f"{j.verdict}: " + ", ".join(f"{c.reporter} {headline_value(c, o.measure, j.unit)}" for c in r.comparisons)
     if j.verdict == "indeterminate":
-        return f"{fig} ({claimant}): depends on the year meant (" + "; ".join(
+        return "depends on the year meant (" + "; ".join(
             f"{period_words(x.period)} {VERDICT_SHORT[x.verdict]}" for x in sorted(j.readings, key=lambda x: x.period)) + ")"
     fits = [c for c in r.comparisons if c.reporter in r.follows]
     if j.verdict == "consistent":
-        return f"{fig} ({claimant}) matches " + " and ".join(
+        return "matches " + " and ".join(
             f"{possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})" for c in fits)
     if j.verdict == "near":
         c = fits[0]
-        return f"{fig} ({claimant}) is close to {possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})"
-    return f"{fig} ({claimant}) does not match " + " or ".join(
+        return f"is close to {possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})"
+    return "does not match " + " or ".join(
         f"{possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})" for c in r.comparisons)
+
+
+def verdict_title(j, claimant: str) -> str:
+    """A short headline: '$64bn (Liu Changmin) matches Russia’s statistics ($63.55bn)'."""
+    o = j.observation
+    if j.joint:
+        names = listing(m.entity for m in j.joint)
+        k = SMALL_NUMBERS.get(len(j.joint), str(len(j.joint)))
+        return f"“{names} are the {k} largest” ({claimant}): {verdict_brief(j)}"
+    if j.target:
+        brief = verdict_brief(j)
+        return f"Target {figure(o, j.unit)} for {o.period} " + (f"({claimant}): pending" if brief == "pending" else brief)
+    separator = ": " if j.verdict == "indeterminate" else " "
+    return f"{capital(figure(o, j.unit))} ({claimant}){separator}{verdict_brief(j)}"
 
 
 def fits_words(c, measure: Measure, unit: Unit | None) -> str:
