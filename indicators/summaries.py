@@ -28,7 +28,7 @@ class Headline:
     conflict: bool
     flag_titles: list[str] = field(default_factory=list)
     verdicts: list[str | None] = field(default_factory=list)  # per value: what official statistics say of it
-    explained: list[str] = field(default_factory=list)  # disagreements the statistics explain, as sentences
+    explained: list[str] = field(default_factory=list)  # disagreements the statistics explain, by their titles
 
     @property
     def value(self) -> str:
@@ -64,7 +64,7 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
         flags = [f for o in chosen for f in result.for_obs(o.obs_id) if f.severity is Severity.conflict]
         judged = [result.judgement(o.obs_id) for o in chosen]
         verdicts = [verdict_brief(j) if j is not None else None for j in judged]
-        explained = sorted({f.sentence for o in chosen for f in result.for_obs(o.obs_id)
+        explained = sorted({f.title for o in chosen for f in result.for_obs(o.obs_id)
                             if f.kind == "value_conflict" and f.numbers.get("explained_by")})
         out.append(Headline(
             indicator_id, label, [written(o, indicator.unit, with_unit=True) for o in chosen],
