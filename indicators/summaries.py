@@ -208,8 +208,11 @@ def flag_sides(dataset: Dataset, flag: Flag) -> list[FlagSide]:
             continue
         src = dataset.sources_by_id.get(o.source_id)
         unit = dataset.indicators_by_id[o.indicator_id].unit
-        sides.append(FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,
-                              src.article if isinstance(src, Source) else ""))
+        side = FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,
+                        src.article if isinstance(src, Source) else "")
+        if not any((s.who, s.figure, s.period, s.quote) == (side.who, side.figure, side.period, side.quote)
+                   for s in sides):  # a joint claim's rows share one sentence: show it once
+            sides.append(side)
     return sides
 
 

@@ -232,6 +232,8 @@ def claim_words(o: Observation, unit: Unit | None) -> str:
     if o.measure is Measure.multiple:
         return "multiple of " + figure(o, unit).removesuffix(" times")
     if unit is Unit.rank:
+        if o.qualifier is Qualifier.at_most and o.value is not None:
+            return f"place in the top {number_text(o.value)}"
         bound = QUALIFIER_WORDS[o.qualifier]
         n = number_text(o.value) if o.value is not None else f"{number_text(o.low)}–{number_text(o.high)}"
         return f"rank of {bound}{n}"
