@@ -163,7 +163,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         for f in group:
             print(f"[{f.kind}{' ' + f.verdict if f.verdict else ''}] {f.title}  ({f.id})")
             print(f"    {f.sentence or f.explanation}")
-            print(f"    observations: {', '.join(f.obs_ids)}")
+            if f.obs_ids:
+                print(f"    observations: {', '.join(f.obs_ids)}")
         print()
     return 0
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .dataset import Dataset
+from .in_words import in_words
 from .verdicts import Judgement, by_obs, judgements, numbers_of
 from .wording import (
     capital,
@@ -20,6 +21,8 @@ from .wording import (
     cited_who,
     fits_words,
     headline_value,
+    in_words_sentence,
+    in_words_title,
     figure,
     interval_words,
     listing,
@@ -143,6 +146,7 @@ class _Engine:
         self._targets()
         self._editorial()
         self._reference_checks()
+        self._in_words()
         self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
         return self.result
 
@@ -234,6 +238,24 @@ class _Engine:
                 explanation=sentence + " " + self._working(j), obs_ids=j.obs_ids,
                 source_ids=tuple(sorted({*self.source_ids(*obs), *statistics})), numbers=numbers_of(j),
                 verdict=j.verdict,
+            ))
+
+    def _in_words(self) -> None:
+        """Claims in words beside the statistic they can be read as: a note, never a verdict (in_words.py)."""
+        for iw in in_words(self.ds):
+            c = iw.claim
+            claimant = claimant_of(self.sources.get(c.source_id), c.source_id)
+            statistics = {r.reading.source_id for r in iw.readings}
+            numbers = {"claim_id": c.claim_id, "reading": c.reading, "period": c.period, "references": [
+                {"reporter": r.reading.reporter, "source_id": r.reading.source_id, "series": r.reading.series,
+                 "period": r.reading.period, "value": float(r.reading.value),
+                 "rank": float(r.rank.value) if r.rank is not None else None, "ranked": r.ranked}
+                for r in iw.readings]}
+            sentence = in_words_sentence(iw, claimant)
+            self.result.flags.append(Flag(
+                id=f"in_words-{c.claim_id}", kind="in_words", severity=Severity.info,
+                title=in_words_title(iw, claimant), sentence=sentence, explanation=sentence, obs_ids=(),
+                source_ids=tuple(sorted({c.source_id, *statistics})), numbers=numbers,
             ))
 
     def _working(self, j: Judgement) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from .schema import (
     Unit,
+    ClaimInWords,
     EditorialFlag,
     Event,
     TABLES,
@@ -114,6 +115,7 @@ class Dataset:
     series_rows = rows_of(SeriesValue)
     link_rows = rows_of(SeriesLink)
     membership_rows = rows_of(Membership)
+    claim_in_words_rows = rows_of(ClaimInWords)
     sources_by_id = by_id_of(Source)
     indicators_by_id = by_id_of(Indicator)
     observations_by_id = by_id_of(Observation)
@@ -125,6 +127,7 @@ class Dataset:
     series = frame_of(SeriesValue)
     links = frame_of(SeriesLink)
     memberships = frame_of(Membership)
+    claims_in_words = frame_of(ClaimInWords)
 
 
 def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .csvfile import CsvError, ErrorCode, ParsedTable
-from .schema import Event, Indicator, Observation, Qualifier, Unit, number_text
+from .schema import ClaimInWords, Event, Indicator, Observation, Qualifier, Unit, number_text
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                               "–": "-", "—": "-", "‑": "-", "−": "-"})
@@ -108,9 +108,9 @@ class ProvenanceReport:
         return not self.errors
 
 
-def _quoted_rows(parsed: Mapping[str, ParsedTable]) -> Iterator[tuple[str, int, Observation | Event]]:
-    model: type[Observation] | type[Event]
-    for model in (Observation, Event):
+def _quoted_rows(parsed: Mapping[str, ParsedTable]) -> Iterator[tuple[str, int, Observation | Event | ClaimInWords]]:
+    model: type[Observation] | type[Event] | type[ClaimInWords]
+    for model in (Observation, Event, ClaimInWords):
         p = parsed.get(model.table)
         if p is not None:
             yield from ((p.file, line, row) for row, line in zip(p.rows_of(model), p.lines))

@@ -622,8 +622,31 @@ class Membership(CsvRow):
 MODEL_TWINS[("Membership", "_left_after_joined")] = lambda f: (f["left"] != "") & (f["left"] <= f["joined"])
 
 
+class ClaimInWords(CsvRow):
+    """A claim made in words with a measurable core ("a minor supplier", "one of Russia's major trading
+    partners"): the number it can be read as is shown beside it, with the reading used, but no verdict,
+    because the words set no threshold a statistic could pass or fail."""
+
+    table: ClassVar[str] = "claims_in_words"
+    id_column: ClassVar[str] = "claim_id"
+
+    claim_id: Slug
+    source_id: Slug = refers_to("sources")
+    quote: Annotated[str, Field(min_length=8, max_length=500)] = Field(
+        description="the verbatim passage of the source text that makes the claim")
+    reading: ShortText = Field(description="the statistic the words are read as, e.g. Russia’s share of China’s "
+                                           "arms imports")
+    indicator_id: Slug = refers_to("indicators", description="the series indicator of that statistic")
+    entity: ShortText = Field(description="the series entity, e.g. Russia")
+    period: Period = Field(description="the claim's year (SIPRI's five-year window ending in it stands for it)")
+    rank_indicator_id: Slug | None = refers_to(
+        "indicators", None, description="a series ranking the same entities, to say where the entity stands")
+    no_verdict: LongText = Field(description="why the words admit no verdict: what they leave open")
+
+
 TABLES: dict[str, type[CsvRow]] = {
-    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event, SeriesValue, SeriesLink, Membership)
+    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event, SeriesValue, SeriesLink, Membership,
+                          ClaimInWords)
 }
 REQUIRED_TABLES = ("sources", "indicators", "observations")
 
@@ -650,7 +673,7 @@ def describe_columns(model: type[CsvRow]) -> list[dict[str, str]]:
 
 FlagKind = Literal[
     "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated",
-    "reference_check",
+    "reference_check", "in_words",
 ]
 Verdict = Literal["consistent", "near", "inconsistent", "indeterminate", "met", "missed", "pending"]
 """What official statistics say of a claim (indicators/verdicts.py; README "How claims are judged"):

@@ -163,6 +163,7 @@ FLAG_GROUPS: dict[str, str] = {
     "explained": "Disagreements the official statistics explain",
     "targets": "Targets against outcomes",
     "confirmed": "Claims the official statistics confirm",
+    "in_words": "Claims in words, beside the statistic they can be read as (no verdict)",
     "editorial": "Editorial notes: what the arithmetic cannot compute",
     "other": "Other notes",
 }
@@ -177,6 +178,8 @@ def flag_group(flag: Flag) -> str:
         return "targets"
     if flag.kind in ("value_conflict", "change_mismatch", "implied_value"):
         return "explained" if explained_by_statistics(flag) else "conflict"
+    if flag.kind == "in_words":
+        return "in_words"
     return "editorial" if flag.kind == "editorial" else "other"
 
 

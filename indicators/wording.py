@@ -469,3 +469,33 @@ def fits_words(c, measure: Measure, unit: Unit | None) -> str:
     """'matches Russia’s ($63.55bn for 2015)', 'is close to China’s ($67.95bn for 2015)'."""
     verb = "matches" if c.outcome == "within" else "is close to"
     return f"{verb} {possessive(c.reporter)} ({headline_value(c, measure, unit)} for {period_words(c.period)})"
+
+
+# --------------------------------------------------------------------------- claims in words
+
+def _in_words_values(iw) -> str:
+    """'Russia’s statistics for 2015 give 0.06% (85th of 208)'; SIPRI's window said as the period it compares."""
+    parts = []
+    for r in iw.readings:
+        rd = r.reading
+        rank = f" ({ordinal(round(r.rank.value))} of {r.ranked})" if r.rank is not None else ""
+        window = (f" (the five-year period {rd.reporter} compares)"
+                  if "/" in rd.period and "/" not in iw.claim.period else "")
+        parts.append(f"{possessive(rd.reporter)} statistics for {period_words(rd.period)}{window} give "
+                     f"{stat_amount(float(rd.value), iw.unit)}{rank}")
+    return "; ".join(parts)
+
+
+def in_words_title(iw, claimant: str) -> str:
+    """'Syria’s share of Russia’s trade (Bi Hongye, in words): 0.06%, 85th; no verdict'."""
+    values = ", ".join(stat_amount(float(r.reading.value), iw.unit)
+                       + (f", {ordinal(round(r.rank.value))}" if r.rank is not None else "") for r in iw.readings)
+    return f"{capital(iw.claim.reading)} ({claimant}, in words): {values or 'no statistics'}; no verdict"
+
+
+def in_words_sentence(iw, claimant: str) -> str:
+    """Who said what in words, the statistic it is read as, what the statistics give, and why no verdict."""
+    quote = iw.claim.quote.rstrip(".")
+    values = _in_words_values(iw) or "no statistics this data holds give it"
+    return (f"{possessive(claimant)} words “{quote}” can be read as {iw.claim.reading}: {values}. "
+            f"No verdict: {iw.claim.no_verdict.rstrip('.')}.")

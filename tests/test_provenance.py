@@ -77,4 +77,4 @@ def test_every_quote_of_the_data_is_in_the_source_text_and_states_its_figure(rea
     report = verify(real.parsed, source_text)
     assert report.errors == [], "\n".join(map(str, report.errors))
     assert report.notes == [], "\n".join(map(str, report.notes))
-    assert report.checked == len(real.dataset.rows("observations")) + len(real.dataset.rows("events"))
+    assert report.checked == len(real.dataset.rows("observations")) + len(real.dataset.rows("events")) + len(real.dataset.rows("claims_in_words"))

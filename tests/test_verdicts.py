@@ -301,3 +301,33 @@ def test_check_text_prints_the_sentence():
     out = run("check").stdout
     assert "[reference_check near] $69bn (Liu Fenghua) is close to China’s statistics ($67.95bn)" in out
     assert "Liu Changmin’s $64bn (China–Russia bilateral trade, 2015) matches Russia’s statistics" in out
+
+
+# Claims in words: the numbers and the reading used, no verdict (claims_in_words.csv, indicators/in_words.py).
+
+def test_damascus_as_a_major_trading_partner_gets_the_numbers_and_no_verdict(article):
+    words = {f.numbers["claim_id"]: f for f in article.flags if f.kind == "in_words"}
+    trade = words["syria-russia-trade-partner-bi-hongye"]
+    assert trade.verdict is None and trade.severity == "info"
+    assert trade.sentence.startswith("Bi Hongye’s words “Damascus is one of Russia’s major trading partners, "
+                                     "particularly in weapons and energy” can be read as Syria’s share of Russia’s "
+                                     "trade: Russia’s statistics for 2015 give 0.06% (85th of 177). No verdict: ")
+    (ref,) = trade.numbers["references"]
+    assert (ref["reporter"], ref["source_id"], ref["rank"]) == ("Russia", "imf-dots-russia", 85.0)
+    arms = words["syria-russia-arms-recipient-bi-hongye"]
+    assert "SIPRI’s statistics for 2011–2015 (the five-year period SIPRI compares) give 3.94% (7th of 55)" in arms.sentence
+    assert {"bi-hongye-sheldon-duplaix", "sipri-arms-transfers"} <= set(arms.source_ids)
+
+
+def test_a_claim_in_words_without_statistics_says_so(tmp_path):
+    folder = write_folder(
+        tmp_path / "data", sources=[source("a", "Author A", "Writer One")], indicators=[indicator("trade")],
+        observations=[obs("x", "69")],
+        claims_in_words=[{"claim_id": "w", "source_id": "a", "quote": "a major partner of ours", "reading":
+                          "the partner’s share of trade", "indicator_id": "trade", "entity": "China–Russia",
+                          "period": "2015", "rank_indicator_id": "", "no_verdict": "“major” sets no threshold"}])
+    loaded = load_folder(folder)
+    assert loaded.ok, [str(e) for e in loaded.errors]
+    (flag,) = [f for f in run_checks(loaded.dataset).flags if f.kind == "in_words"]
+    assert flag.sentence == ("Author A’s words “a major partner of ours” can be read as the partner’s share of trade: "
+                             "no statistics this data holds give it. No verdict: “major” sets no threshold.")
