@@ -342,7 +342,7 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     for i in np.flatnonzero((kind == SourceKind.text.value).to_numpy()):
         source_id = f["source_id"].iat[i]
         errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "source_id", source_id,
-                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics",
+                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics or estimates",
                                ErrorCode.foreign_key))
     key = ["indicator_id", "entity", "period", "source_id"]
     repeated = f.duplicated(key, keep="first").to_numpy()
