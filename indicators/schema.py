@@ -172,11 +172,11 @@ SeriesId = Annotated[str, _text_rule(
     SLUG_PATTERN, "a lowercase id of letters, digits and single hyphens, at most 160 characters", max_length=160)]
 Period = Annotated[str, _text_rule(PERIOD_PATTERN, "an ISO 8601 year, month or date (2015, 2016-07 or 2016-08-30)"),
                    AfterValidator(_real_calendar_period)]
-SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4}|-[0-9]{2}/[0-9]{4}-[0-9]{2}|-[0-9]{2}-[0-9]{2})?$"
+SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4}|-[0-9]{2}(?:/[0-9]{4}-[0-9]{2}|-[0-9]{2})?)?$"
 SeriesPeriod = Annotated[
     str, _text_rule(SERIES_PERIOD_PATTERN,
                     "a year (2015), a window of years, first/last inclusive (2011/2015), the months of a part-year, "
-                    "first/last inclusive (2022-01/2022-11), or a date for an estimate as of that day (2015-01-26)"),
+                    "first/last inclusive (2022-01/2022-11) or one month (2021-06), or a date for an estimate as of that day (2015-01-26)"),
     AfterValidator(_series_period)]
 Number = Annotated[
     Decimal,

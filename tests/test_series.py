@@ -156,11 +156,17 @@ def test_the_folders_series_and_links_serve_every_claim_a_series_can_test(real):
               ("china-trade-partner-rank", "Russia"): {"china-trade-partner-rank"},
               ("russia-arms-export-share", "Asia Pacific"): {"russia-arms-export-share"},
               ("russian-arms-importer-rank", "Vietnam"): {"russia-arms-importer-rank"},
-              ("russian-arms-importer-rank", "Venezuela"): {"russia-arms-importer-rank"}}
+              ("russian-arms-importer-rank", "Venezuela"): {"russia-arms-importer-rank"},
+              ("russia-china-crude-exports", "Russia"): {"china-crude-imports"},
+              ("russia-china-crude-exports-value", "Russia"): {"china-crude-imports-value"}}
     for (indicator_id, entity), expected in claims.items():
         got = claim_series(d, indicator_id, entity)
         assert set(got["indicator_id"]) == expected and {"2015", "2011/2015"} & set(got["period"]), (indicator_id, entity)
-    assert set(series_table(d)["reporter"]) == {"China", "Russia", "Vietnam", "SIPRI"}
+    assert set(series_table(d)["reporter"]) == {"China", "Russia", "Vietnam", "SIPRI", "ICSR"}
     assert {s.source_id for s in d.rows("sources") if isinstance(s, Source) and s.kind.value == "statistics"} == {
-        "imf-dots-china", "imf-dots-russia", "imf-dots-vietnam", "sipri-arms-transfers"}
+        "imf-dots-china", "imf-dots-russia", "imf-dots-vietnam", "sipri-arms-transfers", "china-customs"}
+    assert {s.source_id for s in d.rows("sources") if isinstance(s, Source) and s.kind.value == "estimates"} == {
+        "icsr-foreign-fighters"}
+    recruits = claim_series(d, "isis-recruits", "Uzbekistan")
+    assert set(recruits["reporter"]) == {"ICSR"} and set(recruits["period"]) == {"2015-01-26"}
     assert columns(TABLES["series"])[:5] == ["series_id", "indicator_id", "entity", "period", "value"]
