@@ -24,7 +24,8 @@ Rules:
 For each product p (crude, lng, pipeline-gas, coal): `china-{p}-imports` (million tonnes) and
 `china-{p}-imports-value` (US$ bn, CIF) by origin, per full year, and their part-years. For crude
 oil also `china-crude-import-share` (an origin's percent of China's total, entity World) and
-`china-crude-supplier-rank` (1 = largest by volume among the origins the export lists).
+`china-crude-supplier-rank` (1 = largest by volume among the origins the export lists), only for
+years in which China's total has all twelve months (a year the export covers).
 Pure: bytes in, typed rows and errors out (each error names file, row, column and what was expected).
 """
 
@@ -347,10 +348,11 @@ def import_china_customs(files: Sequence[tuple[str, bytes]], retrieved: str | No
     for year in sorted(volumes):
         values = volumes[year]
         world = values.get(WORLD)
-        if world:
-            for entity in sorted(e for e in values if e != WORLD):
-                rows.append(series_row(f"china-{RANKED}-import-share", entity, year, share(values[entity], world),
-                                       False, SOURCE_ID))
+        if not world:  # China's total lacks a month: the export does not cover the year, nothing to rank against
+            continue
+        for entity in sorted(e for e in values if e != WORLD):
+            rows.append(series_row(f"china-{RANKED}-import-share", entity, year, share(values[entity], world),
+                                   False, SOURCE_ID))
         ranked = ranks({e: v for e, v in values.items() if e in countries and v > 0})
         for entity in sorted(ranked):
             rows.append(series_row(f"china-{RANKED}-supplier-rank", entity, year, Decimal(ranked[entity]), False,
