@@ -429,7 +429,9 @@ class Indicator(CsvRow):
     basis: Slug | None = Field(
         None,
         description="for a rank or a share: the indicator whose values it ranks or divides (e.g. russia-trade); "
-                    "the ranking charts draw those values (it may come with a later import)")
+                    "the ranking charts draw those values (it may come with a later import). For a level tested "
+                    "by a linked series (e.g. china-crude-imports): that series' indicator, so the claim also "
+                    "gets the ranking its series computes")
 
 
 class Observation(CsvRow):

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT, figures
+from indicators.charts import plain
 
 PAGES = ["views/overview.py", "views/trade.py", "views/security.py", "views/military.py",
          "views/infrastructure.py", "views/other.py", "views/timeline.py", "views/inconsistencies.py",
@@ -111,7 +112,7 @@ def test_a_chart_page_draws_its_first_chart_and_names_every_other_in_its_picker(
 
 def test_sidebar_says_what_is_shown():
     at = open_page()
-    assert "59 figures · 29 sources · 50 events  \nOpen flags: **4** conflicts · **17** warnings · 9 notes" in [
+    assert "60 figures · 31 sources · 50 events  \nOpen flags: **4** conflicts · **18** warnings · 11 notes" in [
         m.value for m in at.sidebar.markdown]
     (caption,) = [c.value for c in at.sidebar.caption]
     assert caption.startswith("Dataset: revision 0 (") and "content " in caption
@@ -129,13 +130,13 @@ def test_overview_shows_both_2015_trade_figures_with_a_badge():
 
 def test_overview_lists_the_most_serious_flags_first():
     at = open_page()
-    assert "4 conflicts, 17 warnings, 9 notes. All of them, with quotes and arithmetic, on the Inconsistencies page." in [
+    assert "4 conflicts, 18 warnings, 11 notes. All of them, with quotes and arithmetic, on the Inconsistencies page." in [
         c.value for c in at.caption]
     cards = [m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value]
     assert cards[0].startswith("**Liu Fenghua and Liu Changmin disagree on China–Russia bilateral trade \\(2015\\)**")
     assert "Liu Fenghua \\(cited by Duchâtel\\) gives \\$69bn" in cards[0]
     assert any(c.startswith("**Five “Nos” announced, four listed**") for c in cards)  # an editorial flag
-    assert any(m.value.startswith("- 59 figures of 48 indicators, each with its verbatim quote") for m in at.markdown)
+    assert any(m.value.startswith("- 60 figures of 68 indicators, each with its verbatim quote") for m in at.markdown)
 
 
 def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
@@ -161,11 +162,15 @@ def test_security_page_shows_bounds_and_approximations_as_such():
     assert "triangle-up" in symbols
     arrows = [a for a in recruits["layout"].get("annotations", []) if a.get("showarrow")]
     assert arrows  # the open end of ">5,000" points upwards
+    icsr = next(t for t in recruits["data"] if t.get("name", "").startswith("ICSR"))
+    assert "ICSR 500" in icsr["text"] and "ICSR 14–150" in icsr["text"]  # beside the claims, ranges as error bars
+    notes = plain(" ".join(a.get("text", "") for a in recruits["layout"].get("annotations", [])))
+    assert "estimates, not statistics" in notes and "by counting one year or all years so far" in notes
 
 
 def test_inconsistency_cards_show_quotes_and_filter_by_author():
     at = open_page("views/inconsistencies.py")
-    assert "21 of 30 flags" in [m.value for m in at.markdown]  # conflicts and warnings by default
+    assert "22 of 33 flags" in [m.value for m in at.markdown]  # conflicts and warnings by default
     first = next(m.value for m in at.markdown if m.value.startswith(":red["))
     assert first == ":red[:material/error:] **A 28% decrease \\(Liu Changmin\\) does not match \\$95bn → \\$64bn**"
     body = " ".join(m.value for m in at.markdown)
@@ -224,9 +229,9 @@ def test_sources_page_names_the_writers_and_what_each_claimant_contributes():
 def test_data_page_filters_and_counts():
     at = open_page("views/data.py")
     assert [t.label for t in at.tabs] == ["Observations", "Upload", "History"]
-    assert "59 of 59 figures" in [m.value for m in at.markdown]
+    assert "60 of 60 figures" in [m.value for m in at.markdown]
     at.text_input[0].input("Uzbek").run()
-    assert "2 of 59 figures" in [m.value for m in at.markdown]
+    assert "2 of 60 figures" in [m.value for m in at.markdown]
     shown = at.dataframe[0].value
     # Uzbekistan's ISIS recruits, and the SCO's six members, whose note names Uzbekistan
     assert set(shown["obs_id"]) == {"isis-recruits-uzbekistan-2016", "sco-member-states-sco-2016"}

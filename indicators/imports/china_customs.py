@@ -60,8 +60,9 @@ VALUE_UNITS = {"USD": Decimal("1e-9"), "USD 10 th": Decimal("1e-5")}
 SPELLINGS = {"USA": "United States", "Columbia": "Colombia"}
 """Wind's names the country classification does not recognise, spelt out for it."""
 SOURCE_ID = "china-customs"
-PUBLISHER = "China Customs (GACC), via Wind"
-DATASET = "China Customs (GACC), via Wind: imports by product and origin, monthly"
+PUBLISHER = "China Customs (GACC)"
+DATASET = "Imports by product and origin, monthly, via Wind (GACC)"
+"""Cited as "China Customs (GACC), … via Wind"; the trailing acronym is what a legend shows."""
 
 _NAME = re.compile(r"^(Volume|Value) of Imports: (.+?)(?:: ([^:]+))?$")
 _SPAN = re.compile(r"^([12][0-9]{3}-[01][0-9]):([12][0-9]{3}-[01][0-9])$")
