@@ -24,10 +24,9 @@ import plotly.graph_objects as go
 from .checks import CheckResult
 from .dataset import Dataset
 from .intervals import format_interval
-from .estimates import estimate_notes
-from .schema import Category, Indicator, Measure, Observation, Severity, Source, SourceKind, Unit, number_text
+from .schema import Category, Indicator, Measure, Observation, Severity, Source, Unit, number_text
 from .imports.common import region_of_subregion
-from .verdicts import periods_for, series_index
+from .series_index import periods_for, series_index
 from .wording import citation, reference_label, short_name, unit_label, who, written
 
 # Footnote lines of a chart: about 510 px of 12 px Arial, what a chart has on a 1024 px wide page
@@ -114,16 +113,8 @@ def footnote_lines(dataset: Dataset, source_ids: Iterable[str]) -> list[str]:
     for sid in sorted(set(source_ids)):
         src = dataset.sources_by_id.get(sid)
         if isinstance(src, Source):
-            lines.append(f"Source: {_cited(src)}")
+            lines.append(f"Source: {citation(src)}")
     return lines
-
-
-def _cited(src: Source) -> str:
-    """A source's footnote line; published estimates say they are estimates, not statistics."""
-    if src.kind is SourceKind.estimates:
-        return (f"{src.publisher}, {src.dataset}: estimates, not statistics; retrieved {src.retrieved}."
-                + (f" {src.url}" if src.url else ""))
-    return citation(src)
 
 
 # --------------------------------------------------------------------------- the data behind a chart
@@ -197,9 +188,7 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
             for period, reading in sorted(readings.items()):
                 if "/" in period or (len(entities) > 1 and period not in claim_periods):
                     continue
-                src = sources.get(reading.source_id)
-                if isinstance(src, Source) and src.kind is SourceKind.estimates:
-                    continue  # estimates are drawn as markers at their dates (_estimate_rows), never as a line
+                src = sources.get(reading.source_id)  # statistics only: estimates are markers (_estimate_rows)
                 value = float(reading.value)
                 rows.append({
                     "kind": "reference", "obs_id": reading.series + "/" + period, "source_id": reading.source_id,
@@ -224,11 +213,9 @@ def _estimate_rows(dataset: Dataset, indicator_id: str, claims: list) -> list[di
     rows = []
     for entity in sorted({o.entity for o in claims if o.measure is Measure.level}):
         for key in [(indicator_id, entity), *index.links.get((indicator_id, entity), [])]:
-            for reporter, readings in sorted(index.values.get(key, {}).items()):
+            for reporter, readings in sorted(index.estimates.get(key, {}).items()):
                 for period, reading in sorted(readings.items()):
                     src = sources.get(reading.source_id)
-                    if not (isinstance(src, Source) and src.kind is SourceKind.estimates):
-                        continue
                     low, high = ranges.get((*key, period, reading.source_id), (reading.value, reading.value))
                     amount = (f"{_count(low)}–{_count(high)}" if low != high else _count(reading.value))
                     rows.append({
@@ -236,7 +223,7 @@ def _estimate_rows(dataset: Dataset, indicator_id: str, claims: list) -> list[di
                         "who": f"{reporter}’s estimates (not statistics)", "entity": entity, "period": period,
                         "y": float(reading.value), "lo": float(low), "hi": float(high), "lo_open": False,
                         "hi_open": False, "qualifier": "estimate", "measure": "level", "label": f"{reporter} {amount}",
-                        "interval": amount, "quote": "", "article": _cited(src),
+                        "interval": amount, "quote": "", "article": citation(src),
                         "note": f"series {reading.series}, as of {period}", "flags": "", "in_conflict": False,
                     })
     return rows
@@ -309,8 +296,8 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
     if over_series:
         notes.append("Arrows: a stated change, from its base year to its year, drawn on the official series.")
     if not estimates.empty:
-        notes += [f.explanation for f in estimate_notes(dataset)
-                  if dataset.observations_by_id[f.obs_ids[0]].indicator_id == spec.indicator_id]
+        notes += [f.sentence for f in result.flags if f.kind == "estimate_note"
+                  and dataset.observations_by_id[f.obs_ids[0]].indicator_id == spec.indicator_id]
     window = year_window(pd.concat([points, changes.assign(x=changes["period"].str[:4])]) if over_series else points)
     if window:
         (first, last), (lo, hi) = window

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .dataset import Dataset
+from .estimates import estimate_notes
 from .verdicts import Judgement, by_obs, judgements, numbers_of
 from .wording import (
     capital,
@@ -143,6 +144,7 @@ class _Engine:
         self._targets()
         self._editorial()
         self._reference_checks()
+        self.result.flags.extend(estimate_notes(self.ds))  # published estimates beside a claim: notes, not verdicts
         self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
         return self.result
 

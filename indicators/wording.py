@@ -24,6 +24,8 @@ PREFIX = {
 def who(source: Source | None) -> str:
     if source is None:
         return "unknown source"
+    if source.kind is SourceKind.estimates:  # researchers' estimates: named as such, never as statistics
+        return whose(str(source.reporter or source.publisher)) + " estimates"
     if source.kind is SourceKind.statistics:
         name = short_name(source)
         return name if name.startswith(str(source.reporter)) else f"{source.reporter} ({name})"
@@ -46,7 +48,11 @@ def short_name(source: Source) -> str:
 def citation(source: Source) -> str:
     """The footnote line of DESIGN.md: 'Liu Changmin, cited by Michal Makocki, “…”, China Analysis, ECFR (2016).'
 
-    A statistical source: 'IMF, Direction of Trade Statistics (DOTS), reporter China, retrieved 2022-02-02.'"""
+    A statistical source: 'IMF, Direction of Trade Statistics (DOTS), reporter China, retrieved 2022-02-02.'
+    Published estimates say they are estimates: 'ICSR …, ICSR estimates of …: estimates, not statistics; retrieved 2016.'"""
+    if source.kind is SourceKind.estimates:
+        return (f"{source.publisher}, {source.dataset}: estimates, not statistics; retrieved {source.retrieved}."
+                + (f" {source.url}" if source.url else ""))
     if source.kind is SourceKind.statistics:
         url = f" {source.url}" if source.url else ""
         return (f"{source.publisher}, {source.dataset}, as {source.reporter} reports it" if source.reporter != "SIPRI"
@@ -153,7 +159,7 @@ def cited_who(source: Source | None, fallback: str) -> str:
     """'Liu Fenghua (cited by Duchâtel)', or the ECFR writer; the engine's short form of `who`."""
     if source is None:
         return fallback
-    if source.kind is SourceKind.statistics:
+    if source.kind in (SourceKind.statistics, SourceKind.estimates):
         return who(source)
     writer = (source.article_author or "").split()[-1] if source.article_author else ""
     return f"{source.claimed_by} (cited by {writer})" if source.claimed_by else str(source.article_author)
