@@ -171,12 +171,22 @@ def claimant_of(source: Source | None, fallback: str) -> str:
     return source.claimed_by or source.article_author or source.reporter or fallback
 
 
+DIRECTION_WORDS = {
+    Qualifier.less_than: "a decrease", Qualifier.at_most: "a decrease or no change",
+    Qualifier.more_than: "an increase", Qualifier.at_least: "an increase or no change",
+    Qualifier.exact: "no change", Qualifier.approx: "little or no change",
+}
+"""A change of 0% with its qualifier is a direction: 'less than a 0% increase' is said 'a decrease'."""
+
+
 def figure(o: Observation, unit: Unit | None) -> str:
     """The figure as a briefer would say it: '$69bn', 'about 1,000', 'a 28% decrease'."""
     if o.measure is Measure.change_pct:
         assert o.value is not None or o.qualifier is Qualifier.range
         if o.qualifier is Qualifier.range:
             return f"a change of {number_text(o.low)}% to {number_text(o.high)}%"
+        if o.value == 0:  # a direction alone ("still declined" is a change of less than 0%)
+            return DIRECTION_WORDS[o.qualifier]
         word = "decrease" if o.value < 0 else "increase"
         return f"{QUALIFIER_WORDS[o.qualifier]}a {number_text(abs(o.value))}% {word}"
     if o.measure is Measure.multiple:
@@ -233,6 +243,9 @@ def period_words(period: str) -> str:
 def claim_words(o: Observation, unit: Unit | None) -> str:
     """A figure after a possessive: 'Chen Yu’s 40% decrease', 'Liu Fei’s multiple of 5', 'a rank of at most 10'."""
     if o.measure is Measure.change_pct:
+        if o.value == 0 and o.qualifier is not Qualifier.range:
+            return "claim of " + figure(o, unit) if o.qualifier in (Qualifier.exact, Qualifier.approx) \
+                else figure(o, unit).removeprefix("an ").removeprefix("a ")
         return figure(o, unit).removeprefix("a ").replace("about a ", "about ").replace("than a ", "than ")\
             .replace("least a ", "least ").replace("most a ", "most ")
     if o.measure is Measure.multiple:
