@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .dataset import Dataset
 from .estimates import estimate_notes
+from .records import record_notes
 from .verdicts import Judgement, by_obs, judgements, numbers_of
 from .wording import (
     capital,
@@ -145,6 +146,7 @@ class _Engine:
         self._editorial()
         self._reference_checks()
         self.result.flags.extend(estimate_notes(self.ds))  # published estimates beside a claim: notes, not verdicts
+        self.result.flags.extend(record_notes(self.ds, self.interval))  # "a record" against the full years
         self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
         return self.result
 

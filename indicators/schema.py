@@ -697,7 +697,7 @@ def describe_columns(model: type[CsvRow]) -> list[dict[str, str]]:
 
 FlagKind = Literal[
     "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated",
-    "reference_check", "estimate_note",
+    "reference_check", "estimate_note", "record_note",
 ]
 Verdict = Literal["consistent", "near", "inconsistent", "indeterminate", "met", "missed", "pending"]
 """What official statistics say of a claim (indicators/verdicts.py; README "How claims are judged"):

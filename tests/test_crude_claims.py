@@ -59,9 +59,21 @@ def test_the_dollar_value_still_declined_is_said_as_a_decrease(flags):
     assert not any("0% increase" in g["title"] + g["sentence"] + g["explanation"] for g in flags)
 
 
+def test_a_record_is_read_against_every_earlier_full_year(flags):
+    (f,) = [g for g in flags if g["kind"] == "record_note"]
+    assert f["obs_ids"] == [VOLUME] and f["severity"] == "info"
+    (r,) = f["numbers"]["record"]
+    assert (r["first"], r["period"], r["holds"], r["highest_before"]["period"]) == ("2000", "2015", True, "2014")
+    assert r["value"] == pytest.approx(42.433036473) and r["highest_before"]["value"] == pytest.approx(33.106942731)
+    assert f["sentence"] == (
+        "Zhao Mingwen calls 2015’s 37.63 million tonnes (Russian crude oil exports to China) a record: in China’s "
+        "statistics 2015’s 42.43 million tonnes is the highest full-year figure from 2000 to 2015, above the previous "
+        "high of 33.11 million tonnes in 2014, and the 37.63 million tonnes stated is above 2014’s too.")
+
+
 # --------------------------------------------------------------------------- small datasets
 
-def crude_folder(tmp_path, series: list[tuple[str, str, str]], quote="exported 30 million tonnes"):
+def crude_folder(tmp_path, series: list[tuple[str, str, str]], quote="exported a record 30 million tonnes"):
     """A claim of 30 Mt for 2015 linked to a statistics series given as (indicator, period, value)."""
     statistics = source("stats-x", "", "", kind="statistics", claimed_by_type="", article="", article_author="",
                         publication="", dataset="Imports", reporter="Xland", retrieved="2023-03-22",
@@ -80,6 +92,19 @@ def crude_folder(tmp_path, series: list[tuple[str, str, str]], quote="exported 3
     loaded = load_folder(folder)
     assert loaded.ok, [str(e) for e in loaded.errors]
     return run_checks(loaded.dataset)
+
+
+def test_an_earlier_higher_year_makes_the_record_a_warning(tmp_path):
+    result = crude_folder(tmp_path, [("imports", "2013", "35"), ("imports", "2014", "20"), ("imports", "2015", "30")])
+    (note,) = [f for f in result.flags if f.kind == "record_note"]
+    assert note.severity.value == "warning" and note.numbers["record"][0]["holds"] is False
+    assert "2015’s 30.00 million tonnes is not the highest full-year figure from 2013 to 2015: 2013 had 35.00" \
+        in note.sentence
+
+
+def test_no_record_note_without_the_word(tmp_path):
+    result = crude_folder(tmp_path, [("imports", "2014", "20"), ("imports", "2015", "30")], quote="exported 30 Mt")
+    assert not [f for f in result.flags if f.kind == "record_note"]
 
 
 def test_a_linked_series_of_part_years_months_and_dates_is_never_taken_for_a_year(tmp_path):
