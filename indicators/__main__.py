@@ -334,11 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_brief)
 
     im = sub.add_parser("import", help="import official statistics into series.csv (plus their indicators and sources)")
-    im.add_argument("kind", choices=("dots", "sipri"), help="dots: IMF DOTS workbooks (.xlsx); sipri: SIPRI's trade register (CSV)")
+    im.add_argument("kind", choices=("dots", "sipri", "china-customs", "icsr"),
+                    help="dots: IMF DOTS workbooks (.xlsx); sipri: SIPRI's trade register (CSV); china-customs: Wind "
+                         "exports of China Customs statistics (CSV, several are one import); icsr: ICSR's estimates "
+                         "of foreign fighters (CSV)")
     im.add_argument("files", nargs="+", metavar="FILE")
     im.add_argument("--data-dir", "--data", dest="data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
-    im.add_argument("--retrieved", help="when the files were downloaded (ISO date); required for dots, "
-                                        "sipri reads it from the file's 'Data generated' line")
+    im.add_argument("--retrieved", help="when the files were downloaded (ISO date); required for dots and icsr, "
+                                        "sipri reads it from the file's 'Data generated' line, china-customs "
+                                        "from the latest date in the Update row")
     im.add_argument("--first-year", type=int, help="dots: first year to import (default 1992, see README)")
     im.set_defaults(func=cmd_import)
 

@@ -87,7 +87,7 @@ def chart_specs(dataset: Dataset, categories: Iterable[Category | str] | None = 
     for ind in dataset.indicator_rows:
         if ind.indicator_id in with_data and (wanted is None or ind.category in wanted):
             specs.append(ChartSpec(ind.indicator_id, ind.name, ind.indicator_id, ind.category.value))
-            if ind.unit in RANKED_UNITS and ranking_views(dataset, ind.indicator_id):
+            if (ind.unit in RANKED_UNITS or ind.basis) and ranking_views(dataset, ind.indicator_id):
                 specs.append(ChartSpec(ind.indicator_id + RANKING_SUFFIX,
                                        f"{ind.name}: the official ranking",
                                        ind.indicator_id, ind.category.value, "ranking"))
@@ -165,6 +165,7 @@ def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd
             "flags": "", "in_conflict": False,
         })
     rows += _reference_rows(dataset, indicator_id, levels, relative_only)
+    rows += _estimate_rows(dataset, indicator_id, levels)
     frame = pd.DataFrame(rows, columns=POINT_COLUMNS)
     frame["x"] = _x_values(frame).map(esc)  # category names become tick labels: made inert like any label
     return frame.sort_values(["x", "kind", "who"], kind="stable").reset_index(drop=True)
@@ -172,8 +173,9 @@ def chart_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> pd
 
 def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_only: bool) -> list[dict]:
     """The official series under a chart's claims: each reporter's annual values over their whole
-    span (one entity), or at the claims' periods (several entities side by side)."""
-    if relative_only or not claims:
+    span (one entity), or at the claims' periods (several entities side by side). Under changes
+    alone (a value that "still declined") the series are drawn and the changes become arrows."""
+    if not claims:
         return []
     index = series_index(dataset)
     unit = dataset.indicators_by_id[indicator_id].unit
@@ -186,7 +188,7 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
             for period, reading in sorted(readings.items()):
                 if "/" in period or (len(entities) > 1 and period not in claim_periods):
                     continue
-                src = sources.get(reading.source_id)
+                src = sources.get(reading.source_id)  # statistics only: estimates are markers (_estimate_rows)
                 value = float(reading.value)
                 rows.append({
                     "kind": "reference", "obs_id": reading.series + "/" + period, "source_id": reading.source_id,
@@ -200,6 +202,37 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
                     "flags": "", "in_conflict": False,
                 })
     return rows
+
+
+def _estimate_rows(dataset: Dataset, indicator_id: str, claims: list) -> list[dict]:
+    """Published estimates beside the claims (a source of kind estimates): each at its own date, with its range."""
+    index = series_index(dataset)
+    sources = dataset.sources_by_id
+    ranges = {(v.indicator_id, v.entity, v.period, v.source_id): (v.low, v.high) for v in dataset.series_rows
+              if v.low is not None}
+    rows = []
+    for entity in sorted({o.entity for o in claims if o.measure is Measure.level}):
+        for key in [(indicator_id, entity), *index.links.get((indicator_id, entity), [])]:
+            for reporter, readings in sorted(index.estimates.get(key, {}).items()):
+                for period, reading in sorted(readings.items()):
+                    src = sources.get(reading.source_id)
+                    low, high = ranges.get((*key, period, reading.source_id), (reading.value, reading.value))
+                    amount = (f"{_count(low)}–{_count(high)}" if low != high else _count(reading.value))
+                    rows.append({
+                        "kind": "estimate", "obs_id": reading.series + "/" + period, "source_id": reading.source_id,
+                        "who": f"{reporter}’s estimates (not statistics)", "entity": entity, "period": period,
+                        "y": float(reading.value), "lo": float(low), "hi": float(high), "lo_open": False,
+                        "hi_open": False, "qualifier": "estimate", "measure": "level", "label": f"{reporter} {amount}",
+                        "interval": amount, "quote": "", "article": citation(src),
+                        "note": f"series {reading.series}, as of {period}", "flags": "", "in_conflict": False,
+                    })
+    return rows
+
+
+def _count(number) -> str:
+    """An estimate as written: 1,150 or 14.5, never 14.00."""
+    whole, _, frac = number_text(number).partition(".")
+    return f"{int(whole):,}" + (f".{frac.rstrip('0')}" if frac.rstrip("0") else "")
 
 
 def _x_values(frame: pd.DataFrame) -> pd.Series:
@@ -227,12 +260,21 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
     points = chart_points(dataset, result, spec.indicator_id)
     fig = go.Figure()
     references = points[points["kind"] == "reference"]
+    changes = points[points["measure"].isin(["change_pct", "multiple"]) & (points["kind"] == "stated")]
+    over_series = not references.empty and not changes.empty  # changes alone, drawn as arrows over the series
+    if over_series:
+        points = points[~points.index.isin(changes.index)]
     for i, (who_, group) in enumerate(references.groupby("who", sort=True)):
         _add_reference(fig, group, esc(who_), REFERENCE_COLOURS[i % len(REFERENCE_COLOURS)],
                        REFERENCE_DASHES[i % len(REFERENCE_DASHES)])
-    stated = points[~points["kind"].isin(["implied", "reference"])]
+    stated = points[~points["kind"].isin(["implied", "reference", "estimate"])]
     for i, (who_, group) in enumerate(stated.groupby("who", sort=True)):
         _add_points(fig, group, esc(who_), COLOURS[i % len(COLOURS)], SYMBOLS[i % len(SYMBOLS)])
+    estimates = points[points["kind"] == "estimate"]
+    for i, (who_, group) in enumerate(estimates.groupby("who", sort=True)):
+        _add_points(fig, group, esc(who_), ESTIMATE_COLOURS[i % len(ESTIMATE_COLOURS)], "diamond-open")
+    if over_series:
+        _change_arrows(fig, changes, references)
     implied = points[points["kind"] == "implied"]
     if not implied.empty:
         # numbered, so a printed chart says what implies each hollow marker (a note line per number)
@@ -250,8 +292,13 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
                                arrowcolor="#333333", text="")
     relative = not points.empty and set(points["measure"]) <= {"change_pct", "multiple"}
     y_title = ("percent change / multiple of the base" if relative else unit_label(indicator.unit))
-    notes = footnote_lines(dataset, point_source_ids(points)) + implied_notes(implied)
-    window = year_window(points)
+    notes = footnote_lines(dataset, point_source_ids(pd.concat([points, changes]))) + implied_notes(implied)
+    if over_series:
+        notes.append("Arrows: a stated change, from its base year to its year, drawn on the official series.")
+    if not estimates.empty:
+        notes += [f.sentence for f in result.flags if f.kind == "estimate_note"
+                  and dataset.observations_by_id[f.obs_ids[0]].indicator_id == spec.indicator_id]
+    window = year_window(pd.concat([points, changes.assign(x=changes["period"].str[:4])]) if over_series else points)
     if window:
         (first, last), (lo, hi) = window
         notes.append(f"The official series run {first}–{last}; shown: {lo}–{hi}, around the claims (every year is in "
@@ -259,7 +306,25 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
         years = sorted(set(points["x"].astype(str)))  # the category axis: one position per year, ascending
         fig.update_xaxes(range=[bisect.bisect_left(years, str(lo)) - 0.5, bisect.bisect_right(years, str(hi)) - 0.5])
     _layout(fig, spec.title, indicator, y_title, notes, points)
+    if not estimates.empty:  # each entity's claims and estimates side by side, in date order
+        categories = sorted(set(points["x"]))
+        fig.update_xaxes(categoryorder="array", categoryarray=categories, tickangle=0, tickvals=categories,
+                         ticktext=[c.replace(" · ", "<br>") for c in categories])
     return fig
+
+
+def _change_arrows(fig: go.Figure, changes: pd.DataFrame, references: pd.DataFrame) -> None:
+    """Each stated change as an arrow from its base year to its year on the first official series, labelled."""
+    line = references[references["who"] == sorted(references["who"])[0]].set_index("x")["y"]
+    position = {x: i for i, x in enumerate(sorted(set(references["x"])))}  # the category axis, years ascending
+    for row in changes.itertuples():
+        year, _, base = str(row.period).partition(" vs ")
+        if year in line.index and base in line.index:  # a category axis places an arrow's tail by position only
+            fig.add_annotation(x=position[year], y=line[year], ax=position[base], ay=line[base], axref="x", ayref="y",
+                               showarrow=True,
+                               arrowhead=3, arrowsize=1.4, arrowwidth=2.5, arrowcolor=COLOURS[1],
+                               text=esc(f"{row.label} ({row.who})"), xanchor="left", yanchor="bottom",
+                               font=dict(size=13, color="#222222"), bgcolor="rgba(255,255,255,0.8)")
 
 
 YEARS_BEFORE, YEARS_AFTER = 3, 2  # the years of official series shown around a chart's claims
@@ -283,6 +348,7 @@ def year_window(points: pd.DataFrame) -> tuple[tuple[int, int], tuple[int, int]]
 
 
 REFERENCE_COLOURS = ["#555555", "#999999", "#333333"]
+ESTIMATE_COLOURS = ["#009E73", "#56B4E9"]
 REFERENCE_DASHES = ["solid", "dash", "dot"]
 
 
@@ -496,6 +562,18 @@ class RankingView:
     period: str  # the year, or SIPRI's five-year window
 
 
+def _ranked_keys(dataset: Dataset, indicator_id: str, entity: str) -> list[tuple[str, str]]:
+    """The series that rank a claim: its own and linked ones for a rank or share; for a level whose indicator
+    names a basis, the rank series of that basis (China's crude suppliers for Russia's crude exports)."""
+    index = series_index(dataset)
+    keys = [(indicator_id, entity), *index.links.get((indicator_id, entity), [])]
+    indicator = dataset.indicators_by_id[indicator_id]
+    if indicator.unit in RANKED_UNITS or not indicator.basis:
+        return keys
+    ranks = [i.indicator_id for i in dataset.indicator_rows if i.unit is Unit.rank and i.basis == indicator.basis]
+    return [(r, e) for i, e in keys if i == indicator.basis for r in ranks]
+
+
 def ranking_views(dataset: Dataset, indicator_id: str) -> list[RankingView]:
     index = series_index(dataset)
     views: dict[tuple, RankingView] = {}
@@ -503,7 +581,7 @@ def ranking_views(dataset: Dataset, indicator_id: str) -> list[RankingView]:
         if o.indicator_id != indicator_id or o.measure is not Measure.level:
             continue
         seen_reporters: set[str] = set()
-        for key in [(indicator_id, o.entity), *index.links.get((indicator_id, o.entity), [])]:
+        for key in _ranked_keys(dataset, indicator_id, o.entity):
             for reporter, readings in sorted(index.values.get(key, {}).items()):
                 period, _ = periods_for(readings, o.period)
                 if period is None or reporter in seen_reporters:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from .dataset import Dataset
 from .in_words import in_words
+from .estimates import estimate_notes
+from .records import record_notes
 from .verdicts import Judgement, by_obs, judgements, numbers_of
 from .wording import (
     capital,
@@ -147,6 +149,8 @@ class _Engine:
         self._editorial()
         self._reference_checks()
         self._in_words()
+        self.result.flags.extend(estimate_notes(self.ds))  # published estimates beside a claim: notes, not verdicts
+        self.result.flags.extend(record_notes(self.ds, self.interval))  # "a record" against the full years
         self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
         return self.result
 

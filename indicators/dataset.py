@@ -348,7 +348,7 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
     for i in np.flatnonzero((kind == SourceKind.text.value).to_numpy()):
         source_id = f["source_id"].iat[i]
         errors.append(CsvError(p.file_of(int(i)), int(p.lines[i]), "source_id", source_id,
-                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics",
+                               f"source {source_id!r} is of kind text: a series value needs a source of kind statistics or estimates",
                                ErrorCode.foreign_key))
     key = ["indicator_id", "entity", "period", "source_id"]
     repeated = f.duplicated(key, keep="first").to_numpy()
@@ -360,20 +360,29 @@ def _series_errors(parsed: Mapping[str, ParsedTable]) -> list[CsvError]:
                                    f"a second value for {k[0]} / {k[1]} / {k[2]} from {k[3]} (first at row {first.get(k)})",
                                    ErrorCode.duplicate_id))
     unit = _unit_per_row(f["indicator_id"], _units(parsed))
-    near = _near_unit_bounds(f, unit, ("value",), np.zeros(len(f), dtype=bool))
+    numbers = tuple(c for c in ("value", "low", "high") if c in f)
+    near = _near_unit_bounds(f, unit, numbers, np.zeros(len(f), dtype=bool))
     suspects = np.flatnonzero(near)
     if len(suspects):
         indicators = {r.indicator_id: r for r in parsed["indicators"].rows_of(Indicator)} if "indicators" in parsed else {}
         sub = f.iloc[suspects]
-        for i, indicator_id, text in zip(suspects, sub["indicator_id"].tolist(), sub["value"].tolist()):
+        for n, (i, indicator_id) in enumerate(zip(suspects, sub["indicator_id"].tolist())):
             indicator = indicators.get(indicator_id)
             if indicator is None:
                 continue
-            try:
-                number = Decimal(text)
-            except ArithmeticError:
-                continue  # the row check already reported it
-            errors.extend(_number_rule_errors(p.file_of(int(i)), int(p.lines[i]), "value", number, indicator))
+            ranged = "low" in f and sub["low"].iat[n] != ""
+            for column in numbers:
+                text = sub[column].iat[n]
+                if text == "":
+                    continue
+                try:
+                    number = Decimal(text)
+                except ArithmeticError:
+                    continue  # the row check already reported it
+                found = _number_rule_errors(p.file_of(int(i)), int(p.lines[i]), column, number, indicator)
+                if column == "value" and ranged:  # the midpoint of a published range need not be whole
+                    found = [e for e in found if "whole number" not in e.message]
+                errors.extend(found)
     return errors
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .csvfile import CsvError, ErrorCode, ParsedTable
-from .schema import ClaimInWords, Event, Indicator, Observation, Qualifier, Unit, number_text
+from .schema import ClaimInWords, Event, Indicator, Measure, Observation, Qualifier, Unit, number_text
 
 _QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "‚": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
                               "–": "-", "—": "-", "‑": "-", "−": "-"})
@@ -91,7 +91,16 @@ def numbers_stated(quote: str, unit: Unit | None = None) -> set[Decimal]:
     return found
 
 
+DIRECTION_WORDS = {
+    Qualifier.less_than: re.compile(r"\b(declin\w*|decreas\w*|fell|fall(s|en)?|dropp?\w*|shr[ai]nk\w*|lower)\b", re.I),
+    Qualifier.more_than: re.compile(r"\b(increas\w*|r[io]se|risen|grew|grow\w*|higher)\b", re.I),
+}
+"""A change stated only by its direction ("still declined") is a change of less (more) than 0 percent: its word."""
+
+
 def states_value(o: Observation, unit: Unit | None) -> bool:
+    if o.measure is Measure.change_pct and o.value == 0 and o.qualifier in DIRECTION_WORDS:
+        return bool(DIRECTION_WORDS[o.qualifier].search(o.quote))
     stated = numbers_stated(o.quote, unit)
     wanted = [o.low, o.high] if o.qualifier is Qualifier.range else [o.value]
     return all(w is not None and abs(w) in stated for w in wanted)

@@ -11,8 +11,8 @@ import pandas as pd
 from .dataset import Dataset
 from .schema import Indicator, SeriesValue, Source
 
-COLUMNS = ["indicator_id", "entity", "reporter", "period", "value", "unit", "estimate", "source_id", "series_id",
-           "via_link"]
+COLUMNS = ["indicator_id", "entity", "reporter", "period", "value", "unit", "estimate", "low", "high", "source_id",
+           "series_id", "via_link"]
 
 
 def _frame(dataset: Dataset, rows: list[tuple[SeriesValue, str]]) -> pd.DataFrame:
@@ -26,7 +26,8 @@ def _frame(dataset: Dataset, rows: list[tuple[SeriesValue, str]]) -> pd.DataFram
             "reporter": source.reporter if isinstance(source, Source) else "",
             "period": v.period, "value": format(v.value, "f"),
             "unit": indicator.unit.value if isinstance(indicator, Indicator) else "",
-            "estimate": v.estimate, "source_id": v.source_id, "series_id": v.series_id, "via_link": via,
+            "estimate": v.estimate, "low": "" if v.low is None else format(v.low, "f"),
+            "high": "" if v.high is None else format(v.high, "f"), "source_id": v.source_id, "series_id": v.series_id, "via_link": via,
         })
     return pd.DataFrame.from_records(records, columns=COLUMNS)
 

@@ -83,11 +83,19 @@ def _real_calendar_period(value: str) -> str:
     return value
 
 
-def _window_in_order(value: str) -> str:
+def _series_period(value: str) -> str:
+    """A window runs forward (2011/2015); a part-year's months lie in one year (2022-01/2022-11); dates are real."""
     if "/" in value:
         start, end = value.split("/")
         if start >= end:
-            raise ValueError(f"{value!r}: a window runs from an earlier year to a later one, e.g. 2011/2015")
+            raise ValueError(f"{value!r}: a window runs from an earlier period to a later one, e.g. 2011/2015 "
+                             "or 2022-01/2022-11")
+        if len(start) == 7 and start[:4] != end[:4]:
+            raise ValueError(f"{value!r}: the months of a part-year lie in one year, e.g. 2022-01/2022-11")
+        for part in (start, end):
+            _real_calendar_period(part)
+    elif len(value) > 4:
+        _real_calendar_period(value)
     return value
 
 
@@ -137,8 +145,11 @@ def _always(cells):
     return cells == cells
 
 
-def _window_twin(cells):
-    return cells.str.contains("/", regex=False) & ~(cells.str[:4] < cells.str[5:])
+def _series_period_twin(cells):
+    windowed = cells.str.contains("/", regex=False)
+    years = cells.str.fullmatch(r"[0-9]{4}(?:/[0-9]{4})?")
+    start, end = cells.str.split("/").str[0], cells.str.split("/").str[-1]
+    return (windowed & ~(start < end)) | ~years  # months, part-years and dates: Pydantic decides (few rows)
 
 
 def _true_or_false_twin(cells):
@@ -146,7 +157,7 @@ def _true_or_false_twin(cells):
 
 
 FIELD_TWINS.update({_plain_number: _number_twin, _real_calendar_period: _period_twin, _split_ids: _always,
-                    _window_in_order: _window_twin, _true_or_false: _true_or_false_twin})
+                    _series_period: _series_period_twin, _true_or_false: _true_or_false_twin})
 
 
 def _text_rule(pattern: str, description: str, max_length: int | None = None) -> Any:
@@ -161,10 +172,12 @@ SeriesId = Annotated[str, _text_rule(
     SLUG_PATTERN, "a lowercase id of letters, digits and single hyphens, at most 160 characters", max_length=160)]
 Period = Annotated[str, _text_rule(PERIOD_PATTERN, "an ISO 8601 year, month or date (2015, 2016-07 or 2016-08-30)"),
                    AfterValidator(_real_calendar_period)]
-SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4})?$"
+SERIES_PERIOD_PATTERN = r"^[0-9]{4}(?:/[0-9]{4}|-[0-9]{2}(?:/[0-9]{4}-[0-9]{2}|-[0-9]{2})?)?$"
 SeriesPeriod = Annotated[
-    str, _text_rule(SERIES_PERIOD_PATTERN, "a year (2015) or a window of years, first/last inclusive (2011/2015)"),
-    AfterValidator(_window_in_order)]
+    str, _text_rule(SERIES_PERIOD_PATTERN,
+                    "a year (2015), a window of years, first/last inclusive (2011/2015), the months of a part-year, "
+                    "first/last inclusive (2022-01/2022-11) or one month (2021-06), or a date for an estimate as of that day (2015-01-26)"),
+    AfterValidator(_series_period)]
 Number = Annotated[
     Decimal,
     BeforeValidator(_plain_number),
@@ -225,6 +238,11 @@ class Category(StrEnum):
 class SourceKind(StrEnum):
     text = "text"
     statistics = "statistics"
+    estimates = "estimates"
+
+
+PUBLISHED_KINDS = (SourceKind.statistics, SourceKind.estimates)
+"""Sources that publish series (a dataset, a reporter, a retrieval date) rather than state a figure in a text."""
 
 
 class ClaimantType(StrEnum):
@@ -332,7 +350,8 @@ class Source(CsvRow):
     source_id: Slug
     kind: SourceKind = Field(
         SourceKind.text,
-        description="text (a figure an article states; the default when empty) or statistics (an official dataset)",
+        description="text (a figure an article states; the default when empty), statistics (an official dataset) "
+                    "or estimates (researchers' estimates, e.g. of foreign fighters: series, never statistics)",
     )
     claimed_by: ShortText | None = Field(
         None,
@@ -361,13 +380,14 @@ class Source(CsvRow):
 
     @model_validator(mode="after")
     def _claimant_matches_type(self) -> Source:
-        if self.kind is SourceKind.statistics:
+        if self.kind in PUBLISHED_KINDS:
             for column in self.STATISTICS_ONLY:
                 if getattr(self, column) is None:
-                    raise ColumnRuleError(column, f"{column} is required when kind is statistics")
+                    raise ColumnRuleError(column, f"{column} is required when kind is {self.kind.value}")
             for column in ("claimed_by", "claimed_by_type"):
                 if getattr(self, column) is not None:
-                    raise ColumnRuleError(column, f"{column} must be empty when kind is statistics (the publisher states the figures)")
+                    raise ColumnRuleError(column, f"{column} must be empty when kind is {self.kind.value} "
+                                                  "(the publisher states the figures)")
             return self
         for column in self.TEXT_ONLY:
             if getattr(self, column) is None:
@@ -380,7 +400,7 @@ class Source(CsvRow):
 
 
 def _claimant_twin(f):
-    statistics = f["kind"] == SourceKind.statistics.value
+    statistics = f["kind"].isin([k.value for k in PUBLISHED_KINDS])
     text = ~statistics  # '' is text; an unknown kind is flagged by its own column check
     flag = statistics & ((f["claimed_by"] != "") | (f["claimed_by_type"] != ""))
     for column in Source.STATISTICS_ONLY:
@@ -409,7 +429,9 @@ class Indicator(CsvRow):
     basis: Slug | None = Field(
         None,
         description="for a rank or a share: the indicator whose values it ranks or divides (e.g. russia-trade); "
-                    "the ranking charts draw those values (it may come with a later import)")
+                    "the ranking charts draw those values (it may come with a later import). For a level tested "
+                    "by a linked series (e.g. china-crude-imports): that series' indicator, so the claim also "
+                    "gets the ranking its series computes")
 
 
 class Observation(CsvRow):
@@ -565,7 +587,7 @@ MODEL_TWINS[("Event", "_ends_after_start")] = lambda f: (f["end_date"] != "") & 
 
 
 class SeriesValue(CsvRow):
-    """One value of an official statistic (kind statistics source); its unit comes from the indicator."""
+    """One value of an official statistic or a published estimate; its unit comes from the indicator."""
 
     table: ClassVar[str] = "series"
     id_column: ClassVar[str] = "series_id"
@@ -578,8 +600,33 @@ class SeriesValue(CsvRow):
     period: SeriesPeriod
     value: Number = Field(description="the value as a plain decimal number, exact (no scientific notation)")
     estimate: Flag01 = Field(description="true when the publisher marks the value as an estimate, else false")
-    source_id: Slug = refers_to("sources", description="a source of kind statistics; it names the reporter")
+    low: Number | None = Field(None, description="the lower end the publisher gives for an estimate (with high), else empty")
+    high: Number | None = Field(None, description="the upper end the publisher gives for an estimate (with low), else empty")
+    source_id: Slug = refers_to("sources", description="a source of kind statistics or estimates; it names the reporter")
     note: LongText | None = Field(None, description="how the value was derived, when the indicator does not say")
+
+    @model_validator(mode="after")
+    def _value_within_its_range(self) -> SeriesValue:
+        if (self.low is None) != (self.high is None):
+            raise ColumnRuleError("low" if self.low is None else "high", "low and high go together: give both or neither")
+        if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:
+            raise ColumnRuleError("value", f"value {self.value} is not within low {self.low} and high {self.high}")
+        return self
+
+
+def _value_within_its_range_twin(f):
+    import pandas as pd
+
+    ranged = (f["low"] != "") | (f["high"] != "")
+    flag = ranged & ((f["low"] == "") | (f["high"] == ""))
+    if ranged.any():  # numbers are parsed only where a range is given
+        r = f[ranged]
+        low, high, value = (pd.to_numeric(r[c], errors="coerce") for c in ("low", "high", "value"))
+        flag[ranged] |= ~((low < value) & (value < high))  # equal: Pydantic decides (float rounding)
+    return flag
+
+
+MODEL_TWINS[("SeriesValue", "_value_within_its_range")] = _value_within_its_range_twin
 
 
 class SeriesLink(CsvRow):
@@ -673,7 +720,7 @@ def describe_columns(model: type[CsvRow]) -> list[dict[str, str]]:
 
 FlagKind = Literal[
     "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated",
-    "reference_check", "in_words",
+    "reference_check", "in_words", "estimate_note", "record_note",
 ]
 Verdict = Literal["consistent", "near", "inconsistent", "indeterminate", "met", "missed", "pending"]
 """What official statistics say of a claim (indicators/verdicts.py; README "How claims are judged"):

@@ -71,12 +71,19 @@ class SeriesIndex:
         sources: Mapping = dataset.sources_by_id
         self.indicators: Mapping = dataset.indicators_by_id
         self.values: dict[SeriesKey, dict[str, dict[str, Reading]]] = defaultdict(lambda: defaultdict(dict))
+        self.estimates: dict[SeriesKey, dict[str, dict[str, Reading]]] = defaultdict(lambda: defaultdict(dict))
+        """Published estimates (a source of kind estimates, ICSR's foreign fighters): beside a claim as
+        notes (estimates.py) and chart markers, never judged as a reporter's statistics."""
         for v in dataset.series_rows:
             source = sources.get(v.source_id)
-            if isinstance(source, Source) and source.kind is not SourceKind.statistics:
-                continue  # estimates and other kinds are context, never a reporter's statistics
+            if isinstance(source, Source) and source.kind is SourceKind.estimates:
+                into = self.estimates
+            elif isinstance(source, Source) and source.kind is not SourceKind.statistics:
+                continue
+            else:
+                into = self.values
             reporter = source.reporter if isinstance(source, Source) and source.reporter else v.source_id
-            self.values[(v.indicator_id, v.entity)][reporter][v.period] = Reading(
+            into[(v.indicator_id, v.entity)][reporter][v.period] = Reading(
                 reporter, v.source_id, f"{v.indicator_id}/{v.entity}", v.period, v.value, v.estimate)
         self.links: dict[SeriesKey, list[SeriesKey]] = defaultdict(list)
         for link in dataset.link_rows:
@@ -156,13 +163,25 @@ def series_index(dataset: Dataset) -> SeriesIndex:
     return _LAST[0][1]
 
 
+def year_window(period: str) -> bool:
+    """2011/2015, a window of whole years (not a part-year's months, 2022-01/2022-11)."""
+    return len(period) == 9 and period[4] == "/" and period[:4].isdigit() and period[5:].isdigit()
+
+
+def last_year(period: str) -> int:
+    """The year a period ends in: 2015 for 2015, 2011/2015, 2015-11, 2015-01/2015-11 or 2015-01-26."""
+    return int(period.split("/")[-1][:4])
+
+
 def periods_for(readings: Mapping[str, Reading], claim_period: str) -> tuple[str | None, list[str]]:
     """The period compared with the claim, and its neighbours (the same kind of period, one step either side).
 
     Where a series is given per five-year window (SIPRI), the window ending in the claim's year is
-    compared (2011/2015 for 2015): SIPRI compares windows because single years are volatile."""
+    compared (2011/2015 for 2015): SIPRI compares windows because single years are volatile. Only
+    years and windows of years stand for a year: a part-year (2022-01/2022-11), a month or a date
+    is never compared with a year's claim."""
     year = int(claim_period[:4])
-    windows = sorted(p for p in readings if "/" in p)
+    windows = sorted(p for p in readings if year_window(p))
     if windows:
         chosen = next((w for w in windows if int(w[5:]) == year), None)
         if chosen is not None:

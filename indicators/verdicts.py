@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from .dataset import Dataset
 from .intervals import APPROX_TOLERANCE, Interval, stated_interval
 from .schema import Indicator, Measure, Observation, Qualifier, Source, SourceKind, Unit, Verdict
-from .series_index import Reading, SeriesIndex, periods_for, series_index
+from .series_index import Reading, SeriesIndex, last_year, periods_for, series_index
 
 REVISION_TOLERANCE = 0.02
 """How much a later release may revise an official value: ±2% of it."""
@@ -187,7 +187,7 @@ class Judge:
         return Judgement((o.obs_id,), o, unit, claim, round_claim, tuple(readings), verdict)
 
     def _after_latest(self, own: Mapping[str, Mapping[str, Reading]], period: str) -> bool:
-        latest = max((int(p[-4:]) for periods in own.values() for p in periods), default=None)
+        latest = max((last_year(p) for periods in own.values() for p in periods), default=None)
         return latest is not None and int(period[:4]) > latest
 
     def _reading(self, o: Observation, own, unit: Unit | None, claim: Interval, round_claim: Interval | None,

@@ -24,6 +24,8 @@ PREFIX = {
 def who(source: Source | None) -> str:
     if source is None:
         return "unknown source"
+    if source.kind is SourceKind.estimates:  # researchers' estimates: named as such, never as statistics
+        return whose(str(source.reporter or source.publisher)) + " estimates"
     if source.kind is SourceKind.statistics:
         name = short_name(source)
         return name if name.startswith(str(source.reporter)) else f"{source.reporter} ({name})"
@@ -46,7 +48,11 @@ def short_name(source: Source) -> str:
 def citation(source: Source) -> str:
     """The footnote line of DESIGN.md: 'Liu Changmin, cited by Michal Makocki, “…”, China Analysis, ECFR (2016).'
 
-    A statistical source: 'IMF, Direction of Trade Statistics (DOTS), reporter China, retrieved 2022-02-02.'"""
+    A statistical source: 'IMF, Direction of Trade Statistics (DOTS), reporter China, retrieved 2022-02-02.'
+    Published estimates say they are estimates: 'ICSR …, ICSR estimates of …: estimates, not statistics; retrieved 2016.'"""
+    if source.kind is SourceKind.estimates:
+        return (f"{source.publisher}, {source.dataset}: estimates, not statistics; retrieved {source.retrieved}."
+                + (f" {source.url}" if source.url else ""))
     if source.kind is SourceKind.statistics:
         url = f" {source.url}" if source.url else ""
         return (f"{source.publisher}, {source.dataset}, as {source.reporter} reports it" if source.reporter != "SIPRI"
@@ -153,7 +159,7 @@ def cited_who(source: Source | None, fallback: str) -> str:
     """'Liu Fenghua (cited by Duchâtel)', or the ECFR writer; the engine's short form of `who`."""
     if source is None:
         return fallback
-    if source.kind is SourceKind.statistics:
+    if source.kind in (SourceKind.statistics, SourceKind.estimates):
         return who(source)
     writer = (source.article_author or "").split()[-1] if source.article_author else ""
     return f"{source.claimed_by} (cited by {writer})" if source.claimed_by else str(source.article_author)
@@ -165,12 +171,22 @@ def claimant_of(source: Source | None, fallback: str) -> str:
     return source.claimed_by or source.article_author or source.reporter or fallback
 
 
+DIRECTION_WORDS = {
+    Qualifier.less_than: "a decrease", Qualifier.at_most: "a decrease or no change",
+    Qualifier.more_than: "an increase", Qualifier.at_least: "an increase or no change",
+    Qualifier.exact: "no change", Qualifier.approx: "little or no change",
+}
+"""A change of 0% with its qualifier is a direction: 'less than a 0% increase' is said 'a decrease'."""
+
+
 def figure(o: Observation, unit: Unit | None) -> str:
     """The figure as a briefer would say it: '$69bn', 'about 1,000', 'a 28% decrease'."""
     if o.measure is Measure.change_pct:
         assert o.value is not None or o.qualifier is Qualifier.range
         if o.qualifier is Qualifier.range:
             return f"a change of {number_text(o.low)}% to {number_text(o.high)}%"
+        if o.value == 0:  # a direction alone ("still declined" is a change of less than 0%)
+            return DIRECTION_WORDS[o.qualifier]
         word = "decrease" if o.value < 0 else "increase"
         return f"{QUALIFIER_WORDS[o.qualifier]}a {number_text(abs(o.value))}% {word}"
     if o.measure is Measure.multiple:
@@ -227,6 +243,9 @@ def period_words(period: str) -> str:
 def claim_words(o: Observation, unit: Unit | None) -> str:
     """A figure after a possessive: 'Chen Yu’s 40% decrease', 'Liu Fei’s multiple of 5', 'a rank of at most 10'."""
     if o.measure is Measure.change_pct:
+        if o.value == 0 and o.qualifier is not Qualifier.range:
+            return "claim of " + figure(o, unit) if o.qualifier in (Qualifier.exact, Qualifier.approx) \
+                else figure(o, unit).removeprefix("an ").removeprefix("a ")
         return figure(o, unit).removeprefix("a ").replace("about a ", "about ").replace("than a ", "than ")\
             .replace("least a ", "least ").replace("most a ", "most ")
     if o.measure is Measure.multiple:

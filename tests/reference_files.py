@@ -59,3 +59,24 @@ RUSSIA_2021 = {"Exports, FOB": {CHINA: 68000.5, "World": 490000}, "Imports, CIF"
 def register_bytes(edit: Callable[[list[str]], list[str]]) -> bytes:
     lines = SIPRI_REGISTER.read_text(encoding="utf-8").splitlines(keepends=True)
     return "".join(edit(lines)).encode("utf-8")
+
+
+WIND_DIR = DATA / "reference" / "china-customs"
+WIND_2022 = WIND_DIR / "wind-2022-12" / "china_imports_wind.csv"
+WIND_2023 = WIND_DIR / "wind-2023-03" / "china_imports_wind.csv"
+# March 2023 as a newer Wind export would add it, Russia's columns in the 2023 export's order (ton/USD/kg):
+# crude 8,000,000,000 kg (8 Mt) and US$ 4,000,000,000 in the last two columns.
+WIND_MARCH_2023 = "2023-03-31,3000000,500000000,2000000,400000000,1200000000,6500000,1500000000,500000000,4000000000,0,500000000,8000000000,4000000000"
+
+
+def wind_bytes(path=WIND_2023, extra: str | None = None, edit: Callable[[list[str]], list[str]] | None = None) -> bytes:
+    """A real Wind export, unchanged, with a month appended (the Time Period row's spans extended to it, as a
+    newer export's are), or edited line by line."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    if extra:
+        at = next(i for i, line in enumerate(lines) if line.startswith("Time Period,"))
+        lines[at] = lines[at].replace(f":{lines[-1][:7]}", f":{extra[:7]}")
+        lines.append(extra)
+    if edit:
+        lines = edit(lines)
+    return ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")

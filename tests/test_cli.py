@@ -98,6 +98,8 @@ def test_check_on_invalid_data_exits_1_with_the_errors(tmp_path):
 REFERENCE = DATA / "reference"
 WORKBOOKS = [str(REFERENCE / "imf-dots" / f"DOTS_{n}.xlsx") for n in (40, 162, 213)]
 REGISTER = str(REFERENCE / "sipri" / "trade-register-2000-2030.csv")
+WIND_EXPORTS = [str(REFERENCE / "china-customs" / d / "china_imports_wind.csv") for d in ("wind-2022-12", "wind-2023-03")]
+ICSR = str(REFERENCE / "icsr" / "icsr.csv")
 
 
 def test_importing_the_downloads_into_a_folder_without_series_reproduces_the_committed_files(tmp_path):
@@ -105,8 +107,9 @@ def test_importing_the_downloads_into_a_folder_without_series_reproduces_the_com
     # links.csv and claims_in_words.csv name series indicators: they come back once the series exist
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("reference", "series.csv", "links.csv",
                                                                "claims_in_words.csv"))
-    generated = {"indicators": lambda r: "IMF DOTS" in r["name"] or "SIPRI Arms Transfers" in r["name"],
-                 "sources": lambda r: r["kind"] == "statistics"}
+    generated = {"indicators": lambda r: any(s in r["name"] for s in ("IMF DOTS", "SIPRI Arms Transfers", "(China Customs)",
+                                                                      "(ICSR estimates)")),
+                 "sources": lambda r: r["kind"] in ("statistics", "estimates")}
     for table, is_generated in generated.items():  # as before any import: the claims' rows only
         rows = list(csv.DictReader(io.StringIO((DATA / f"{table}.csv").read_text(encoding="utf-8"))))
         kept = [r for r in rows if not is_generated(r)]
@@ -122,6 +125,12 @@ def test_importing_the_downloads_into_a_folder_without_series_reproduces_the_com
     assert "note: DOTS_40.xlsx: 'Czechoslovakia' is a former name of Czechia" in done.stdout
     done = run("import", "sipri", REGISTER, "--data-dir", str(folder))
     assert done.returncode == 0 and "series.csv: 9370 added, 0 changed, 0 removed, 39260 unchanged" in done.stdout
+    done = run("import", "china-customs", *WIND_EXPORTS, "--data-dir", str(folder))
+    assert done.returncode == 0 and "series.csv: 2950 added, 0 changed, 0 removed, 48630 unchanged" in done.stdout
+    assert "imported 2950 series values from china-customs (retrieved 2023-03-22)" in done.stdout
+    done = run("import", "icsr", ICSR, "--retrieved", "2016", "--data-dir", str(folder))
+    assert done.returncode == 0 and "series.csv: 102 added, 0 changed, 0 removed, 51580 unchanged" in done.stdout
+    assert "note: icsr.csv:39: Qatar 2013-12-17 left out" in done.stdout
     for table in ("series", "indicators", "sources"):
         assert (folder / f"{table}.csv").read_bytes() == (DATA / f"{table}.csv").read_bytes(), table
 
@@ -131,8 +140,8 @@ def test_a_newer_download_replaces_only_its_own_rows(tmp_path):
     shutil.copytree(DATA, folder, ignore=shutil.ignore_patterns("reference"))
     done = run("import", "dots", WORKBOOKS[1], "--retrieved", "2023-03-01", "--data-dir", str(folder))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "series.csv: 0 added, 0 changed, 0 removed, 48630 unchanged" in done.stdout
-    assert "sources.csv: 0 added, 1 changed, 0 removed, 29 unchanged" in done.stdout
+    assert "series.csv: 0 added, 0 changed, 0 removed, 51682 unchanged" in done.stdout
+    assert "sources.csv: 0 added, 1 changed, 0 removed, 31 unchanged" in done.stdout
     assert "imf-dots-russia (retrieved 2023-03-01)" in done.stdout
     assert (folder / "series.csv").read_bytes() == (DATA / "series.csv").read_bytes()
 
@@ -158,19 +167,23 @@ def test_series_prints_every_reference_value_with_unit_and_reporter():
     done = run("series", "--indicator", "china-trade")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
-    assert list(rows[0]) == ["indicator_id", "entity", "reporter", "period", "value", "unit", "estimate", "source_id",
-                             "series_id"]
+    assert list(rows[0]) == ["indicator_id", "entity", "reporter", "period", "value", "unit", "estimate", "low", "high",
+                             "source_id", "series_id"]
     assert {"indicator_id": "china-trade", "entity": "Russia", "reporter": "China", "period": "2015",
-            "value": "67.954953564", "unit": "usd_bn", "estimate": "false", "source_id": "imf-dots-china",
+            "value": "67.954953564", "unit": "usd_bn", "estimate": "false", "low": "", "high": "",
+            "source_id": "imf-dots-china",
             "series_id": "china-trade-russia-2015"} in rows
     assert {r["indicator_id"] for r in rows} == {"china-trade"}
     doc = json.loads(run("series", "--indicator", "russia-arms-importer-rank", "--format", "json").stdout)
     vietnam = [r for r in doc if r["entity"] == "Vietnam" and r["period"] == "2011/2015"]
     assert vietnam == [{"indicator_id": "russia-arms-importer-rank", "entity": "Vietnam", "reporter": "SIPRI",
-                        "period": "2011/2015", "value": "2", "unit": "rank", "estimate": False,
+                        "period": "2011/2015", "value": "2", "unit": "rank", "estimate": False, "low": "", "high": "",
                         "source_id": "sipri-arms-transfers", "series_id": "russia-arms-importer-rank-vietnam-2011-2015"}]
     everything = run("series")
-    assert everything.returncode == 0 and everything.stdout.count("\n") == 48631
+    assert everything.returncode == 0 and everything.stdout.count("\n") == 51683
+    russia = json.loads(run("series", "--indicator", "foreign-fighters-icsr", "--format", "json").stdout)
+    assert {"entity": "Russia", "period": "2015-01-26", "value": "1150", "low": "800", "high": "1500",
+            "reporter": "ICSR"}.items() <= next(r for r in russia if r["entity"] == "Russia" and r["period"] == "2015-01-26").items()
     unknown = run("series", "--indicator", "no-such")
     assert unknown.returncode == 2 and "no indicator 'no-such'" in unknown.stderr
 

@@ -11,7 +11,8 @@ from indicators.changes import parse_files
 from indicators.store import Store
 
 from .conftest import ROOT, csv_bytes
-from .reference_files import CHINA, RUSSIA_2021, SIPRI_REGISTER, XLSX, append_year, register_bytes, set_cell, \
+from .reference_files import CHINA, RUSSIA_2021, SIPRI_REGISTER, WIND_2022, WIND_MARCH_2023, XLSX, append_year, \
+    register_bytes, set_cell, wind_bytes, \
     workbook_bytes
 from .test_upload_page import NEW_ROW, data_page
 from .test_upload_page import texts as markdown_texts
@@ -222,3 +223,40 @@ def test_an_apply_that_no_longer_fits_the_head_is_refused_and_stores_nothing(pri
         apply_import(store, [("DOTS_162.xlsx", workbook_bytes())], "2024-05-01", "again", "tester")
     assert any("russia-trade" in e.message and "usd_bn" in e.message for e in refused.value.errors)
     assert store.head().id == 1
+
+
+def test_wind_exports_preview_the_new_month_then_apply_as_one_revision(private_store):
+    at = data_page()
+    before = series_values(private_store)
+    assert before["china-crude-imports-part-year-russia-2023-01-2023-02"] == "15.678076932"
+    at.file_uploader[0].set_value([("wind-2022-12.csv", wind_bytes(WIND_2022), "text/csv"),
+                                   ("wind-2023-03.csv", wind_bytes(extra=WIND_MARCH_2023), "text/csv")]).run()
+    assert not at.exception
+    assert not at.date_input  # a Wind export says when it was updated
+    assert "The upload is valid" in texts(at)
+    assert "china-customs (China), retrieved 2023-03-22" in texts(at)
+    added = next(f for f in frames(at) if "series_id" in f.columns
+                 and "china-crude-imports-part-year-russia-2023-01-2023-03" in set(f["series_id"]))
+    row = added[added["series_id"] == "china-crude-imports-part-year-russia-2023-01-2023-03"].iloc[0]
+    assert row["value"] == "23.678076932"  # January–March 2023: a part-year, never 2023's total
+    assert Store(private_store).head().id == 0
+    apply(at, "China Customs: March 2023")
+    after = series_values(private_store)
+    assert Store(private_store).head().id == 1
+    assert after["china-crude-imports-part-year-russia-2023-01-2023-03"] == "23.678076932"
+    assert "china-crude-imports-part-year-russia-2023-01-2023-02" not in after
+    assert "china-crude-imports-russia-2023" not in after
+    assert after["china-crude-imports-russia-2015"] == before["china-crude-imports-russia-2015"] == "42.433036473"
+
+
+def test_a_broken_wind_export_shows_row_and_column_and_changes_nothing(private_store):
+    at = data_page()
+    broken = wind_bytes(edit=lambda ls: [ls[0], ls[1], ls[2], *ls[4:]])  # the Unit row removed
+    at.file_uploader[0].set_value(("wind-2023-03.csv", broken, "text/csv")).run()
+    assert not at.exception
+    assert any("problem(s) found; nothing was applied" in e.value for e in at.error)
+    first = next(f for f in frames(at) if "message" in f.columns).iloc[0]
+    assert (first["file"], first["row"], first["column"]) == ("wind-2023-03.csv", 4, "A")
+    assert "expected 'Unit' in column A" in first["message"]
+    assert not any(b.label == "Apply" for b in at.button)
+    assert Store(private_store).head().id == 0

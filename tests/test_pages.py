@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT, figures
+from indicators.charts import plain
 
 PAGES = ["views/overview.py", "views/trade.py", "views/security.py", "views/military.py",
          "views/infrastructure.py", "views/other.py", "views/timeline.py", "views/inconsistencies.py",
@@ -146,7 +147,7 @@ def test_overview_leads_with_what_the_statistics_say():
     assert "Flags the statistics do not settle" in [s.value for s in at.subheader]
     cards = [m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value]
     assert any(c.startswith("**Five “Nos” announced, four listed**") for c in cards)  # an editorial flag
-    assert any(m.value.startswith("- 59 figures of 48 indicators, each with its verbatim quote") for m in at.markdown)
+    assert any(m.value.startswith("- 60 figures of 68 indicators, each with its verbatim quote") for m in at.markdown)
 
 
 def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
@@ -172,6 +173,10 @@ def test_security_page_shows_bounds_and_approximations_as_such():
     assert "triangle-up" in symbols
     arrows = [a for a in recruits["layout"].get("annotations", []) if a.get("showarrow")]
     assert arrows  # the open end of ">5,000" points upwards
+    icsr = next(t for t in recruits["data"] if t.get("name", "").startswith("ICSR"))
+    assert "ICSR 500" in icsr["text"] and "ICSR 14–150" in icsr["text"]  # beside the claims, ranges as error bars
+    notes = plain(" ".join(a.get("text", "") for a in recruits["layout"].get("annotations", [])))
+    assert "estimates, not statistics" in notes and "by counting one year or all years so far" in notes
 
 
 def test_inconsistency_cards_are_grouped_by_finding_and_filter_by_author_and_verdict():
@@ -249,9 +254,9 @@ def test_sources_page_names_the_writers_and_what_each_claimant_contributes():
 def test_data_page_filters_and_counts():
     at = open_page("views/data.py")
     assert [t.label for t in at.tabs] == ["Observations", "Upload", "History"]
-    assert "59 of 59 figures" in [m.value for m in at.markdown]
+    assert "60 of 60 figures" in [m.value for m in at.markdown]
     at.text_input[0].input("Uzbek").run()
-    assert "2 of 59 figures" in [m.value for m in at.markdown]
+    assert "2 of 60 figures" in [m.value for m in at.markdown]
     shown = at.dataframe[0].value
     # Uzbekistan's ISIS recruits, and the SCO's six members, whose note names Uzbekistan
     assert set(shown["obs_id"]) == {"isis-recruits-uzbekistan-2016", "sco-member-states-sco-2016"}

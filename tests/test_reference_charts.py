@@ -132,3 +132,19 @@ def test_every_title_is_whole_and_fits_a_laptop_width_chart(checked):
         lines = [line.removeprefix("<b>").removesuffix("</b>") for line in title.split("<br>")]
         assert " ".join(lines) == esc(spec.title)
         assert all(len(line) <= TITLE_CHARS for line in lines), spec.id
+
+
+def test_the_crude_claims_over_china_customs_series_and_the_suppliers_ranking(checked):
+    volume = build_figure(*checked, "russia-china-crude-exports")
+    line = next(t for t in volume.data if t.name == "China’s statistics (GACC)")
+    by_year = dict(zip(line.x, line.y))
+    assert round(by_year["2015"], 2) == 42.43 and round(by_year["2014"], 2) == 33.11
+    value = figure_json(checked, "russia-china-crude-exports-value")  # the dollar value, on its own chart
+    (arrow,) = [a for a in value["layout"]["annotations"] if a.get("showarrow")]
+    assert "&lt;0% (Zhao Mingwen" in arrow["text"] and round(arrow["y"], 2) == 17.23 and round(arrow["ay"], 2) == 25.0
+    points = ranking_points(*checked, "russia-china-crude-exports")
+    top = points.sort_values("rank").head(3)
+    assert list(top["entity"]) == ["Saudi Arabia", "Russia", "Angola"] and set(points["period"]) == {"2015"}
+    assert points.loc[points["highlight"], "entity"].tolist() == ["Russia"]
+    ids = [s.id for s in chart_specs(checked[0])]
+    assert ids.index("russia-china-crude-exports-ranking") == ids.index("russia-china-crude-exports") + 1

@@ -51,15 +51,20 @@ def test_a_statistical_source_needs_no_article_but_says_whose_statistics():
         "sources.csv:3:claimed_by: claimed_by must be empty when kind is statistics (the publisher states the figures)",
         "sources.csv:4:retrieved: '2022-13-01' is not a real calendar date (month must be in 1..12)",
         "sources.csv:5:article: article is required when kind is text",
-        "sources.csv:6:kind: Input should be 'text' or 'statistics'",
+        "sources.csv:6:kind: Input should be 'text', 'statistics' or 'estimates'",
     ]
 
 
 @pytest.mark.parametrize("row, column, expected", [
     (value("s1", "1e3"), "value", "expected a plain number"),
     (value("s1", "5,000"), "value", "without thousands separators"),
-    (value("s1", "5", period="2015/2011"), "period", "a window runs from an earlier year to a later one"),
-    (value("s1", "5", period="2011-2015"), "period", "a year (2015) or a window of years"),
+    (value("s1", "5", period="2015/2011"), "period", "a window runs from an earlier period to a later one"),
+    (value("s1", "5", period="2011-2015"), "period", "a year (2015), a window of years"),
+    (value("s1", "5", period="2021-11/2022-02"), "period", "the months of a part-year lie in one year"),
+    (value("s1", "5", period="2022-01/2022-13"), "period", "'2022-13' is not a real calendar date"),
+    (value("s1", "5", period="2015-02-30"), "period", "'2015-02-30' is not a real calendar date"),
+    (value("s1", "5", low="4"), "high", "low and high go together"),
+    (value("s1", "5", low="6", high="9"), "value", "value 5 is not within low 6 and high 9"),
     (value("s1", "5", estimate="yes"), "estimate", "expected true or false"),
     (value("s1", "5", estimate=""), "estimate", "required"),
     (value("s" * 161, "5"), "series_id", "at most 160"),
@@ -95,7 +100,7 @@ def test_cross_table_rules_for_series(tmp_path):
         "series.csv:4:value: a percent cannot exceed 100",
         "series.csv:5:value: a rank is a whole number",
         "series.csv:6:value: a rank cannot be below 1",
-        "series.csv:7:source_id: source 'a' is of kind text: a series value needs a source of kind statistics",
+        "series.csv:7:source_id: source 'a' is of kind text: a series value needs a source of kind statistics or estimates",
         "series.csv:8:indicator_id: unknown indicator_id 'nope': not in indicators.csv",
         "series.csv:9:period: a second value for russia-trade / China / 2015 from imf-dots-russia (first at row 2)",
     ])
@@ -151,11 +156,17 @@ def test_the_folders_series_and_links_serve_every_claim_a_series_can_test(real):
               ("china-trade-partner-rank", "Russia"): {"china-trade-partner-rank"},
               ("russia-arms-export-share", "Asia Pacific"): {"russia-arms-export-share"},
               ("russian-arms-importer-rank", "Vietnam"): {"russia-arms-importer-rank"},
-              ("russian-arms-importer-rank", "Venezuela"): {"russia-arms-importer-rank"}}
+              ("russian-arms-importer-rank", "Venezuela"): {"russia-arms-importer-rank"},
+              ("russia-china-crude-exports", "Russia"): {"china-crude-imports"},
+              ("russia-china-crude-exports-value", "Russia"): {"china-crude-imports-value"}}
     for (indicator_id, entity), expected in claims.items():
         got = claim_series(d, indicator_id, entity)
         assert set(got["indicator_id"]) == expected and {"2015", "2011/2015"} & set(got["period"]), (indicator_id, entity)
-    assert set(series_table(d)["reporter"]) == {"China", "Russia", "Vietnam", "SIPRI"}
+    assert set(series_table(d)["reporter"]) == {"China", "Russia", "Vietnam", "SIPRI", "ICSR"}
     assert {s.source_id for s in d.rows("sources") if isinstance(s, Source) and s.kind.value == "statistics"} == {
-        "imf-dots-china", "imf-dots-russia", "imf-dots-vietnam", "sipri-arms-transfers"}
+        "imf-dots-china", "imf-dots-russia", "imf-dots-vietnam", "sipri-arms-transfers", "china-customs"}
+    assert {s.source_id for s in d.rows("sources") if isinstance(s, Source) and s.kind.value == "estimates"} == {
+        "icsr-foreign-fighters"}
+    recruits = claim_series(d, "isis-recruits", "Uzbekistan")
+    assert set(recruits["reporter"]) == {"ICSR"} and set(recruits["period"]) == {"2015-01-26"}
     assert columns(TABLES["series"])[:5] == ["series_id", "indicator_id", "entity", "period", "value"]

@@ -10,7 +10,7 @@ from indicators.access import configured_key, may_edit
 from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
 from indicators.csvfile import MAX_ROWS
-from indicators.imports.upload import apply_import_at, downloads_in, error_rows, preview_import
+from indicators.imports.upload import ASKS_RETRIEVED, apply_import_at, downloads_in, error_rows, preview_import
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused, StoreError
 from indicators.summaries import filter_observations, md, observations_table
@@ -102,8 +102,9 @@ with tab_upload:
         "The kind of each file is recognised from its header. Nothing is applied until you have seen the preview."
     )
     st.markdown(
-        "Or upload a newer **reference download**: an IMF DOTS workbook (`.xlsx`, one per reporter) or SIPRI's "
-        "trade-register CSV. It is imported as `python -m indicators import` does: only the rows of the sources it "
+        "Or upload a newer **reference download**: an IMF DOTS workbook (`.xlsx`, one per reporter), SIPRI's "
+        "trade-register CSV, Wind exports of China Customs statistics (several at once are one import) or ICSR's "
+        "estimates of foreign fighters. It is imported as `python -m indicators import` does: only the rows of the sources it "
         "holds are replaced in `series.csv` (their indicators and source rows added or updated)."
     )
     nonce = st.session_state.setdefault("upload-nonce", 0)
@@ -114,10 +115,11 @@ with tab_upload:
     retrieved = None
     if downloads:
         mode = "replace"
-        if "dots" in downloads.values():
+        if set(ASKS_RETRIEVED) & set(downloads.values()):
             retrieved = st.date_input("Retrieved on", value=dt.date.today(), max_value=dt.date.today(),
                                       disabled=not can_edit,
-                                      help="The day the DOTS workbook was downloaded: the workbooks do not say.")
+                                      help="The day the DOTS workbook or ICSR's estimates were downloaded: the files "
+                                           "do not say.")
             retrieved = retrieved.isoformat() if retrieved else None
     else:
         mode = st.radio("Mode", ["merge", "replace"], horizontal=True, disabled=not can_edit,

@@ -1,4 +1,5 @@
-"""Official statistics in, series rows out: IMF DOTS workbooks and SIPRI's trade register.
+"""Official statistics in, series rows out: IMF DOTS workbooks, SIPRI's trade register, China Customs' Wind
+exports, and ICSR's estimates of foreign fighters (a source of estimates, not statistics).
 
 Everything here is pure (bytes and a file name in, typed rows and errors out); the CLI and
 the Data page decide what to write. `read_upload` recognises the kind of file;
@@ -14,31 +15,42 @@ from typing import Literal
 from ..changes import to_csv
 from ..csvfile import CsvError, parse_table
 from ..schema import CsvRow
+from . import china_customs, icsr
 from .common import ImportResult
 from .dots import import_dots
 from .sipri import HEADER_START, import_sipri
 
-Kind = Literal["dots", "sipri"]
+Kind = Literal["dots", "sipri", "china-customs", "icsr"]
 TABLES_WRITTEN = ("series", "indicators", "sources")
 
 
 def kind_of(file: str, data: bytes) -> Kind | None:
-    """dots for a workbook, sipri for a trade-register CSV, None otherwise."""
+    """dots for a workbook, sipri for a trade-register CSV, china-customs for a Wind export, icsr for ICSR's
+    estimates, None otherwise."""
     if data.startswith(b"PK\x03\x04") or file.lower().endswith((".xlsx", ".xlsm")):
         return "dots"
     if HEADER_START.encode() in data[:20_000] or b"SIPRI Arms Transfers Database" in data[:20_000]:
         return "sipri"
+    if china_customs.recognised(data):
+        return "china-customs"
+    if icsr.recognised(data):
+        return "icsr"
     return None
 
 
 def import_files(kind: Kind, files: Sequence[tuple[str, bytes]], retrieved: str | None = None,
                  first_year: int | None = None) -> ImportResult:
-    """Import downloads of one kind; two workbooks of one reporter are an error."""
+    """Import downloads of one kind; two workbooks of one reporter are an error. Wind exports are one import
+    (a newer export revises and extends an older one)."""
+    if kind == "china-customs":
+        return china_customs.import_china_customs(files, retrieved)
     result = ImportResult()
     seen: dict[str, str] = {}
     for name, data in files:
         if kind == "dots":
             one = import_dots(name, data, retrieved, **({"first_year": first_year} if first_year else {}))
+        elif kind == "icsr":
+            one = icsr.import_icsr(name, data, retrieved)
         else:
             one = import_sipri(name, data, retrieved)
         for source in one.sources:
@@ -59,8 +71,9 @@ def read_upload(file: str, data: bytes, retrieved: str | None = None) -> ImportR
     kind = kind_of(file, data)
     if kind is None:
         return ImportResult(errors=[CsvError(file, None, None, None,
-                                             "not a reference download: expected an IMF DOTS workbook (.xlsx) or "
-                                             f"SIPRI's trade register (a CSV with a header starting {HEADER_START!r})")])
+                                             "not a reference download: expected an IMF DOTS workbook (.xlsx), "
+                                             f"SIPRI's trade register (a CSV with a header starting {HEADER_START!r}), "
+                                             "a Wind export of China Customs statistics or ICSR's estimates")])
     return import_files(kind, [(file, data)], retrieved)
 
 

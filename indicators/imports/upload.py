@@ -19,6 +19,8 @@ from . import TABLES_WRITTEN, import_files, kind_of
 from .common import ImportResult
 
 Upload = tuple[str, bytes]
+ASKS_RETRIEVED = ("dots", "icsr")
+"""Downloads that do not say when they were retrieved: the Data page asks."""
 
 
 def downloads_in(uploads: Sequence[Upload]) -> dict[str, str]:
@@ -57,10 +59,9 @@ def read_downloads(uploads: Sequence[Upload], retrieved: str | None) -> ImportRe
     if len(set(name for name, _ in uploads)) != len(uploads):
         result.errors.append(CsvError("(upload)", None, None, None, "two uploaded files have the same name"))
         return result
-    for kind in ("dots", "sipri"):
+    for kind in dict.fromkeys(kinds.values()):
         files = [(name, data) for name, data in uploads if kinds.get(name) == kind]
-        if files:
-            result.extend(import_files(kind, files, retrieved if kind == "dots" else None))
+        result.extend(import_files(kind, files, retrieved if kind in ASKS_RETRIEVED else None))
     return result
 
 
