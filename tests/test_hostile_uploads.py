@@ -128,7 +128,7 @@ def test_a_broken_sources_file_is_reported_once_not_in_every_row_that_cites_it()
     said = [str(e) for e in errors]
     assert said[0] == "sources.csv:1:sourceid: unknown column 'sourceid' (did you mean 'source_id'?)"
     follow_on = [e for e in errors if e.code == ErrorCode.foreign_key]
-    assert {e.file for e in follow_on} == {"observations.csv", "events.csv", "flags.csv", "series.csv"}
+    assert {e.file for e in follow_on} == {"observations.csv", "events.csv", "flags.csv", "series.csv", "claims_in_words.csv"}
     assert len(errors) < 10
     series = next(e for e in follow_on if e.file == "series.csv")
     assert (series.row, series.column) == (2, "source_id")

@@ -112,7 +112,7 @@ def test_a_chart_page_draws_its_first_chart_and_names_every_other_in_its_picker(
 
 def test_sidebar_says_what_is_shown():
     at = open_page()
-    assert "59 figures · 30 sources · 50 events  \nOpen flags: **0** conflicts · **9** warnings · 22 notes" in [
+    assert "60 figures · 32 sources · 50 events  \nOpen flags: **0** conflicts · **10** warnings · 28 notes" in [
         m.value for m in at.sidebar.markdown]
     (caption,) = [c.value for c in at.sidebar.caption]
     assert caption.startswith("Dataset: revision 0 (") and "content " in caption
@@ -135,7 +135,7 @@ def test_overview_shows_both_2015_trade_figures_and_whose_statistics_each_matche
 def test_overview_leads_with_what_the_statistics_say():
     at = open_page()
     assert [s.value for s in at.subheader][0] == "What the official statistics say"
-    assert at.caption[0].value.startswith("Of 14 figures tested against the official statistics, 5 do not match, "
+    assert at.caption[0].value.startswith("Of 17 figures tested against the official statistics, 6 do not match, "
                                           "1 depends on the year meant")
     findings = [m.value for m in at.markdown if m.value.startswith(":") and "-badge[" in m.value]
     assert len(findings) == 5
@@ -181,9 +181,9 @@ def test_security_page_shows_bounds_and_approximations_as_such():
 
 def test_inconsistency_cards_are_grouped_by_finding_and_filter_by_author_and_verdict():
     at = open_page("views/inconsistencies.py")
-    assert "31 of 31 flags" in [m.value for m in at.markdown]
+    assert "38 of 38 flags" in [m.value for m in at.markdown]
     sections = [s.value for s in at.subheader]
-    assert sections[:2] == ["Claims the official statistics contradict (5)",
+    assert sections[:2] == ["Claims the official statistics contradict (6)",
                             "Claims whose verdict depends on the year meant (1)"]
     assert "Disagreements the official statistics explain (4)" in sections
     assert "Claims in words, beside the statistic they can be read as (no verdict) (2)" in sections
