@@ -8,6 +8,7 @@ app; the CLI has none), which win over the defaults below.
     INDICATORS_EDITOR_KEY who may apply and revert                    default: none, local single-user mode
                                                                       (secrets: editor_key)
     INDICATORS_DB_LOCK_TIMEOUT_S  seconds an apply waits for another's lock   default: 30
+    INDICATORS_MAX_WORKERS  previews and applies one server runs at once      default: 2
     BROWSER_PATH          the Chromium kaleido and the tests drive    default: chromium on PATH
 """
 
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
 DEFAULT_DB_URL = f"sqlite:///{ROOT / 'var' / 'indicators.db'}"
 DEFAULT_LOCK_TIMEOUT_S = 30.0
+DEFAULT_MAX_WORKERS = 2
+"""Each preview or apply worker may take 2 GiB (bounded.MEMORY_MB): two at once on a 4 GiB, 2-core server."""
 CHROMIUM = "/usr/bin/chromium"
 """Debian's Chromium: the only browser this project launches (never a downloaded one)."""
 CHROMIUM_ARGS = [
@@ -47,6 +50,14 @@ def editor_key(secrets: Mapping | None = None) -> str | None:
 
 def lock_timeout_s() -> float:
     return float(os.environ.get("INDICATORS_DB_LOCK_TIMEOUT_S") or DEFAULT_LOCK_TIMEOUT_S)
+
+
+def max_workers() -> int:
+    """At least 1: a setting of 0 or less would stop every upload."""
+    try:
+        return max(1, int(os.environ.get("INDICATORS_MAX_WORKERS") or DEFAULT_MAX_WORKERS))
+    except ValueError:
+        return DEFAULT_MAX_WORKERS
 
 
 def forced_browser() -> str | None:

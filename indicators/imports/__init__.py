@@ -14,7 +14,7 @@ from typing import Literal
 from ..changes import to_csv
 from ..csvfile import CsvError, parse_table
 from ..schema import CsvRow
-from .common import ImportResult
+from .common import ImportResult, capped_errors, guarded
 from .dots import import_dots
 from .sipri import HEADER_START, import_sipri
 
@@ -33,20 +33,25 @@ def kind_of(file: str, data: bytes) -> Kind | None:
 
 def import_files(kind: Kind, files: Sequence[tuple[str, bytes]], retrieved: str | None = None,
                  first_year: int | None = None) -> ImportResult:
-    """Import downloads of one kind; two workbooks of one reporter are an error."""
+    """Import downloads of one kind; two workbooks of one reporter are an error.
+
+    Whatever a file holds, it gives rows or errors (capped like a CSV's), never an exception.
+    """
     result = ImportResult()
     seen: dict[str, str] = {}
     for name, data in files:
         if kind == "dots":
-            one = import_dots(name, data, retrieved, **({"first_year": first_year} if first_year else {}))
+            one = guarded(name, "an IMF DOTS workbook (.xlsx) as downloaded",
+                          lambda: import_dots(name, data, retrieved, **({"first_year": first_year} if first_year else {})))
         else:
-            one = import_sipri(name, data, retrieved)
+            one = guarded(name, "SIPRI's trade register (CSV) as downloaded", lambda: import_sipri(name, data, retrieved))
         for source in one.sources:
             if source.source_id in seen:
                 one.errors.append(CsvError(name, None, None, None, f"{seen[source.source_id]} already gives "
                                            f"{source.source_id} ({source.reporter}): import one file per reporter"))
             seen[source.source_id] = name
         result.extend(one)
+    result.errors = capped_errors(result.errors)
     return result
 
 
