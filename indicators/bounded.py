@@ -15,9 +15,11 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import traceback
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -134,11 +136,24 @@ def run_bounded(fn: Callable, *args: Any, seconds: float = PREVIEW_SECONDS, memo
     return result
 
 
+def _start(proc) -> None:
+    """Start a worker without the main script: Streamlit installs the page script as __main__, and
+    multiprocessing would run it again in every worker (the app, in bare mode: a dataset load and a
+    chart before the preview starts). A concurrent script run's own __main__ is left as it set it."""
+    real, stub = sys.modules.get("__main__"), types.ModuleType("__main__")
+    sys.modules["__main__"] = stub
+    try:
+        proc.start()
+    finally:
+        if sys.modules.get("__main__") is stub and real is not None:
+            sys.modules["__main__"] = real
+
+
 def _run(fn: Callable, args: tuple, kwargs: dict, seconds: float, memory_mb: float, what: str) -> Any:
     ctx = _context_once()
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(send, fn, args, kwargs), daemon=True)
-    proc.start()
+    _start(proc)
     send.close()
     deadline = time.monotonic() + seconds
     try:

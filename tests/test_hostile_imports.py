@@ -259,3 +259,17 @@ def test_past_the_global_bound_a_preview_does_not_start(monkeypatch):
     finally:
         bounded._slot().release()
     assert started == [] and run_bounded(len, [1, 2]) == 2  # the slot back: work runs again
+
+
+def test_a_worker_does_not_run_the_page_script_again(tmp_path, monkeypatch):
+    """Streamlit installs the page script as __main__; a worker must not execute it (the whole app again)."""
+    import types
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').write('the page ran in the worker')\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    assert run_bounded(len, [1, 2, 3]) == 3
+    assert not marker.exists() and sys.modules["__main__"] is page
