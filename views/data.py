@@ -14,7 +14,7 @@ from indicators.imports.upload import apply_import_at, downloads_in, error_rows,
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused, StoreError
 from indicators.summaries import filter_observations, md, observations_table
-from views._shell import head_state, secrets, store
+from views._shell import CAPTION, head_state, literal, secrets, store, show_table
 
 SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say how many there are
 
@@ -22,15 +22,15 @@ SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say 
 def show_rows(diff) -> None:
     """The rows behind a diff's counts: added rows, changed cells, removed ids."""
     if diff.added_count:
-        st.dataframe(diff.added_head(SHOWN_ROWS), hide_index=True)
+        show_table(diff.added_head(SHOWN_ROWS), hide_index=True)
         if diff.added_count > SHOWN_ROWS:
             st.caption(f"The first {SHOWN_ROWS:,} of {diff.added_count:,} added rows.")
     if diff.changed:
-        st.dataframe(changed_frame(diff).head(SHOWN_ROWS), hide_index=True)
+        show_table(changed_frame(diff).head(SHOWN_ROWS), hide_index=True)
     if diff.removed:
         shown = diff.removed[:SHOWN_ROWS]
-        st.markdown("Removed ids: " + md(", ".join(shown)) + (f" … and {len(diff.removed) - len(shown):,} more"
-                                                             if len(diff.removed) > len(shown) else ""))
+        more = f" … and {len(diff.removed) - len(shown):,} more" if len(diff.removed) > len(shown) else ""
+        literal("<p>Removed ids: {}{}</p>", ", ".join(shown), more)
 
 
 @st.cache_resource(show_spinner="Checking the upload…", max_entries=16)
@@ -59,7 +59,7 @@ def observations_tab(state) -> None:
     text = st.text_input("Search quotes, notes and names")
     shown = filter_observations(table, indicators, entities, sources, text)
     st.write(f"{len(shown)} of {len(table)} figures")
-    st.dataframe(shown, hide_index=True)
+    show_table(shown, hide_index=True)
     st.download_button("Download these rows (CSV)", data=export.to_csv_bytes(shown), file_name="observations-filtered.csv",
                        mime="text/csv", key="dl-filtered", on_click="ignore")
     with st.expander("The columns of each CSV (from the validation models)"):
@@ -77,7 +77,7 @@ with tab_table:
     if state is None:
         st.error(f"The active dataset ({md(head_label)}) is invalid: {len(head_errors)} error(s). "
                  "Revert to an earlier revision in the History tab, or upload a correction.")
-        st.dataframe(pd.DataFrame([e.as_dict() for e in head_errors]), hide_index=True)
+        show_table(pd.DataFrame([e.as_dict() for e in head_errors]), hide_index=True)
     else:
         observations_tab(state)
 
@@ -138,16 +138,16 @@ with tab_upload:
         elif not plan.ok:
             st.error(f"{len(plan.errors)} problem(s) found; nothing was applied and nothing stored has changed.")
             rows = error_rows(plan.errors) if downloads else [e.as_dict() for e in plan.errors]
-            st.dataframe(pd.DataFrame(rows), hide_index=True,
+            show_table(pd.DataFrame(rows), hide_index=True,
                          column_config={"row": st.column_config.NumberColumn(format="%d")})
         else:
             st.success("The upload is valid. Preview of what applying it would do:")
             if preview is not None:
-                st.markdown("Imports " + md("; ".join(preview.imported)) + ".")
+                literal("<p>Imports {}.</p>", "; ".join(preview.imported))
                 for note in preview.notes:
-                    st.caption(md(note))
+                    literal(CAPTION, note)
             for diff in plan.diffs:
-                st.markdown(f"**{md(diff.file)} → {diff.table}.csv**")
+                literal("<p><b>{} → {}.csv</b></p>", diff.file, diff.table)
                 m1, m2, m3, m4 = st.columns(4)
                 m1.metric("added", diff.added_count)
                 m2.metric("changed", len(diff.changed))
@@ -174,7 +174,7 @@ with tab_upload:
                 except (ChangeRefused, BudgetExceeded) as exc:
                     st.error(md(str(exc)))
                     if getattr(exc, "errors", None):
-                        st.dataframe(pd.DataFrame(error_rows(exc.errors)), hide_index=True)
+                        show_table(pd.DataFrame(error_rows(exc.errors)), hide_index=True)
                 except StoreError as exc:  # busy past the lock timeout, or the database went away
                     st.error(str(exc), icon=":material/cloud_off:")
                 else:
@@ -189,7 +189,7 @@ with tab_upload:
 # --------------------------------------------------------------------------- history
 with tab_history:
     history = store().history()
-    st.dataframe(
+    show_table(
         pd.DataFrame([{"revision": r.id, "parent": r.parent_id, "time (UTC)": r.created_at, "kind": r.kind,
                        "message": r.message, "editor": r.editor,
                        **{f.table: f.rows for f in r.files}} for r in history]),
