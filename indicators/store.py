@@ -363,14 +363,18 @@ class Store:
             return self._files(conn, revision_id)
 
     def zip(self, revision_id: int) -> bytes:
-        """A revision's CSV files as a zip, named as the data/ folder names them."""
+        """A revision's CSV files as a zip, named as the data/ folder names them, formula-neutral like every
+        download: a cell a spreadsheet would run ('=HYPERLINK(…)' from an imported name) gets a leading
+        apostrophe. The database keeps the cells as written (a dump is the exact copy)."""
         import io
         import zipfile
+
+        from .sheets import neutral_csv
 
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
             for table, content in sorted(self.files(revision_id).items()):
-                archive.writestr(f"revision-{revision_id}/{table}.csv", content)
+                archive.writestr(f"revision-{revision_id}/{table}.csv", neutral_csv(content))
         return buf.getvalue()
 
     def _revision(self, conn: Connection, revision_id: int) -> Revision | None:

@@ -273,3 +273,44 @@ def test_a_worker_does_not_run_the_page_script_again(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "__main__", page)
     assert run_bounded(len, [1, 2, 3]) == 3
     assert not marker.exists() and sys.modules["__main__"] is page
+
+
+# --------------------------------------------------------------------------- formula-neutral downloads
+
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("https://evil.example","x")', " =1+1", "@SUM(A1)"]
+
+
+def test_the_revision_zip_holds_no_live_formula_from_imported_names(private_store):
+    import csv
+
+    from indicators.imports.upload import apply_import
+    from indicators.sheets import neutralise
+    from indicators.store import Store
+
+    names = iter(FORMULAS * 1000)
+
+    def poisoned(lines):
+        return [line.replace(",Afghanistan,", f',"{next(names).replace(chr(34), chr(34) * 2)}",', 1)
+                if line.startswith(DELIVERY) or ",Afghanistan," in line[:60] else line for line in lines]
+    store = Store(private_store)
+    store.ensure_initialised(DATA)
+    rev = apply_import(store, [("register.csv", register_bytes(poisoned))], None, "poisoned names", "test")
+    stored = store.files(rev.id)["series"].decode()
+    assert "=cmd|" in stored and "\n=" not in stored  # stored as written; quoted, so never at a line start
+    archive = zipfile.ZipFile(io.BytesIO(store.zip(rev.id)))
+    cells = [cell for name in archive.namelist()
+             for row in csv.reader(io.StringIO(archive.read(name).decode(), newline="")) for cell in row]
+    live = [c for c in cells if c.lstrip(" \n").startswith(("=", "+", "-", "@", "\t", "\r")) and neutralise(c) != c]
+    assert not live, live[:5]
+    assert "'=cmd|' /C calc'!A0" in cells and "'=1+1" in cells  # the import stripped the space: still neutral
+    unchanged = zipfile.ZipFile(io.BytesIO(store.zip(0)))
+    assert unchanged.read("revision-0/observations.csv") == CURRENT["observations"]  # nothing to neutralise: as stored
+
+
+def test_whitespace_before_a_formula_trigger_does_not_keep_it_live():
+    import pandas as pd
+
+    from indicators.sheets import neutralise, to_csv_bytes
+
+    assert neutralise(" =1+1") == "' =1+1" and neutralise("\n@x") == "'\n@x" and neutralise("  -28") == "  -28"
+    assert b"' =1+1" in to_csv_bytes(pd.DataFrame({"quote": [" =1+1"]}))

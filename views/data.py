@@ -49,6 +49,13 @@ def planned_import(url: str, revision_id: int, uploads: tuple, retrieved: str | 
     return run_bounded(preview_import, store().files(revision_id), list(uploads), retrieved, what="Reading the download")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def revision_zip(url: str, revision_id: int) -> bytes:
+    """A revision's zip, made while the page runs (so a database that is away is said on the page, and a
+    download after it went away still works) and once per revision: revisions never change."""
+    return store().zip(revision_id)
+
+
 def observations_tab(state) -> None:
     """Every figure in a filterable table, and the columns of each CSV."""
     table = observations_table(state.dataset, state.result)
@@ -205,9 +212,15 @@ with tab_history:
             st.markdown(f"**{diff.table}.csv**: {diff.added_count} added, {len(diff.changed)} changed, "
                         f"{len(diff.removed)} removed")
             show_rows(diff)
-    st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=lambda: store().zip(rev.id),
+    try:
+        archive = revision_zip(store().url, rev.id)
+    except StoreError as exc:  # said here: a download generated on click fails with nothing on the page
+        archive = None
+        st.error(f"The zip of revision {rev.id} cannot be made now: {exc}", icon=":material/cloud_off:")
+    st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=archive or b"", disabled=archive is None,
                        file_name=f"indicators-revision-{rev.id}.zip", mime="application/zip",
-                       key=f"dl-rev-{rev.id}", on_click="ignore")
+                       key=f"dl-rev-{rev.id}", on_click="ignore",
+                       help="Cells a spreadsheet would run as formulas (=, +, -, @) start with an apostrophe.")
     if rev.id != ids[0]:
         if st.button(f"Revert to revision {rev.id}", disabled=not can_edit,
                      help="Makes a new revision with this content; nothing is deleted"):
