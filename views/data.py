@@ -1,12 +1,15 @@
 """Data: every observation in a filterable table; uploads with preview; revision history and revert."""
 
 import datetime as dt
+import hashlib
+import math
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from indicators import export
-from indicators.access import configured_key, may_edit
+from indicators.access import ATTEMPTS, editor_access, may_edit
 from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
 from indicators.csvfile import MAX_ROWS
@@ -89,15 +92,37 @@ with tab_table:
         observations_tab(state)
 
 # --------------------------------------------------------------------------- who may write
-key = configured_key(secrets())
-if key is None:
-    can_edit = True
-    mode_note = "Local single-user mode: no editor key is configured (set INDICATORS_EDITOR_KEY), so anyone here may apply."
-else:
+def editor_may_apply(access) -> tuple[bool, str]:
+    """The sidebar's key checked once per value entered (a rerun does not count again); wrong keys slow
+    down per session and per client (IP) and are logged (indicators.access.KeyAttempts)."""
     given = st.sidebar.text_input("Editor key", type="password", key="editor-key",
                                   help="Editors can upload and revert; everyone can look and download.")
-    can_edit = may_edit(given, key)
-    mode_note = "Editor mode." if can_edit else "View only: enter the editor key in the sidebar to upload or revert."
+    if not given:
+        return False, "View only: enter the editor key in the sidebar to upload or revert."
+    ctx = get_script_run_ctx()
+    ip = st.context.ip_address
+    who = (f"session {ctx.session_id if ctx else '-'}", f"client {ip if isinstance(ip, str) and ip else 'local'}")
+    checked = st.session_state.get("editor-key-checked")
+    fingerprint = hashlib.sha256(given.encode()).hexdigest()
+    if checked is None or checked[0] != fingerprint:
+        wait = ATTEMPTS.wait_s(*who)
+        if wait > 0:
+            return False, f"Too many wrong editor keys: try again in {math.ceil(wait)} s (nothing was checked)."
+        ok = may_edit(given, access.key)
+        ATTEMPTS.succeeded(*who) if ok else ATTEMPTS.failed(*who)
+        st.session_state["editor-key-checked"] = checked = (fingerprint, ok)
+    if checked[1]:
+        return True, "Editor mode."
+    return False, "Wrong editor key: view only. Wrong keys in a row make the next try wait longer."
+
+
+access = editor_access(secrets())
+if access.mode == "open":
+    can_edit, mode_note = True, access.note
+elif access.mode == "key":
+    can_edit, mode_note = editor_may_apply(access)
+else:
+    can_edit, mode_note = False, access.note
 
 # --------------------------------------------------------------------------- upload
 with tab_upload:
