@@ -161,8 +161,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             continue
         print(f"== {severity.value.upper()} ({len(group)}) ==")
         for f in group:
-            print(f"[{f.kind}] {f.title}  ({f.id})")
-            print(f"    {f.explanation}")
+            print(f"[{f.kind}{' ' + f.verdict if f.verdict else ''}] {f.title}  ({f.id})")
+            print(f"    {f.sentence or f.explanation}")
             print(f"    observations: {', '.join(f.obs_ids)}")
         print()
     return 0

@@ -99,7 +99,8 @@ def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: st
         on_chart = chart_flags(dataset, result, spec.indicator_id)
         if on_chart:
             lines += [f"Flags on this chart's figures ({len(on_chart)}):", ""]
-            lines += [f"- **{severity_label[f.severity]}**: {md_readable(f.title)}. {md_readable(f.explanation)}" for f in on_chart]
+            lines += [f"- **{f.verdict.upper() if f.verdict else severity_label[f.severity]}**: "
+                      f"{md_readable(f.sentence or f.explanation)}" for f in on_chart]
         else:
             lines.append("No flags on this chart's figures.")
         lines.append("")

@@ -26,7 +26,7 @@ from .dataset import Dataset
 from .intervals import format_interval
 from .schema import Category, Indicator, Measure, Observation, Severity, Source, Unit, number_text
 from .imports.common import region_of_subregion
-from .verdicts import periods_for, series_index
+from .series_index import periods_for, series_index
 from .wording import citation, reference_label, short_name, unit_label, who, written
 
 # Footnote lines of a chart: about 510 px of 12 px Arial, what a chart has on a 1024 px wide page

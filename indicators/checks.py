@@ -12,8 +12,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .dataset import Dataset
-from .verdicts import ReferenceChecks
-from .wording import capital, claimant_of, cited_who, figure, interval_words, subject
+from .verdicts import Judgement, by_obs, judgements, numbers_of
+from .wording import (
+    capital,
+    claim_words,
+    claimant_of,
+    cited_who,
+    fits_words,
+    headline_value,
+    figure,
+    interval_words,
+    listing,
+    period_words,
+    possessive,
+    signed_percent,
+    subject,
+    verdict_sentence,
+    verdict_title,
+)
 from .intervals import (
     APPROX_TOLERANCE,
     Interval,
@@ -58,7 +74,11 @@ class CheckResult:
     flags: list[Flag] = field(default_factory=list)
     implied: list[ImpliedValue] = field(default_factory=list)
     intervals: dict[str, Interval] = field(default_factory=dict)  # obs_id -> what it allows
+    judgements: list[Judgement] = field(default_factory=list)  # what official statistics say of each claim
     _by_obs: tuple | None = field(default=None, repr=False, compare=False)
+
+    def judgement(self, obs_id: str) -> Judgement | None:
+        return by_obs(self.judgements).get(obs_id)
 
     def for_obs(self, obs_id: str) -> list[Flag]:
         return self._index()[0].get(obs_id, [])
@@ -113,13 +133,16 @@ class _Engine:
                 self.relative.append(o)
         self._level_reps: dict[Key, list[Observation]] = {}
         self.result = CheckResult(intervals=self.interval)
+        self.judged = by_obs([])
 
     def run(self) -> CheckResult:
+        self.result.judgements = judgements(self.ds, self.interval)
+        self.judged = by_obs(self.result.judgements)
         self._same_figure()
         self._relative()
         self._targets()
         self._editorial()
-        self.result.flags.extend(ReferenceChecks(self.ds, self, self.interval).flags())
+        self._reference_checks()
         self.result.flags.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.kind, f.id))
         return self.result
 
@@ -175,14 +198,91 @@ class _Engine:
     def source_ids(self, *obs: Observation) -> tuple[str, ...]:
         return tuple(sorted({o.source_id for o in obs}))
 
-    def add(self, kind: FlagKind, severity: Severity, obs: Sequence[Observation], title: str, explanation: str, numbers: dict) -> None:
+    def add(self, kind: FlagKind, severity: Severity, obs: Sequence[Observation], title: str, explanation: str,
+            numbers: dict, sentence: str = "", statistics: Sequence[str] = ()) -> None:
         ids = tuple(o.obs_id for o in obs)
         self.result.flags.append(
             Flag(
                 id=flag_id(kind, ids), kind=kind, severity=severity, title=title, explanation=explanation,
-                obs_ids=ids, source_ids=self.source_ids(*obs), numbers=numbers,
+                obs_ids=ids, source_ids=tuple(sorted({*self.source_ids(*obs), *statistics})), numbers=numbers,
+                sentence=sentence or explanation,
             )
         )
+
+    def named(self, o: Observation) -> str:
+        """'Liu Changmin’s $64bn': who said what, for a sentence."""
+        return f"{possessive(self.claimant(o))} {claim_words(o, self._unit(o.indicator_id))}"
+
+    def label(self, key: Key) -> str:
+        name = self._name(key[0])
+        return f"{name}, {period_words(key[2])}" if key[1] in name else f"{name}: {key[1]}, {period_words(key[2])}"
+
+    # ----------------------------------------------------------------- statistics
+
+    def _reference_checks(self) -> None:
+        """One reference_check flag per judgement: its sentence, title and arithmetic."""
+        for j in self.result.judgements:
+            o = j.observation
+            obs = [self.ds.observations_by_id[i] for i in j.obs_ids]
+            base_unit = self._unit(o.base_key()[0]) if o.measure in (Measure.change_pct, Measure.multiple) else None
+            severity = Severity.warning if j.verdict in ("inconsistent", "indeterminate") else Severity.info
+            sentence = verdict_sentence(j, self.claimant(o), self._name(o.indicator_id), base_unit)
+            statistics = sorted({rd.source_id for r in j.readings for c in r.comparisons for rd in c.readings})
+            self.result.flags.append(Flag(
+                id=flag_id("reference_check", j.obs_ids), kind="reference_check", severity=severity,
+                title=verdict_title(j, self.claimant(o)), sentence=sentence,
+                explanation=sentence + " " + self._working(j), obs_ids=j.obs_ids,
+                source_ids=tuple(sorted({*self.source_ids(*obs), *statistics})), numbers=numbers_of(j),
+                verdict=j.verdict,
+            ))
+
+    def _working(self, j: Judgement) -> str:
+        """The arithmetic behind a verdict, for the expander and the CSV: what the claim allows, the rule."""
+        o = j.observation
+        unit = j.unit
+        allows = (f"{format_interval(j.claim)}%" if o.measure is Measure.change_pct
+                  else f"{format_interval(j.claim)} times" if o.measure is Measure.multiple
+                  else self.amount(j.claim, o.indicator_id))
+        rule = ("ranks are taken as published" if unit is Unit.rank and o.measure is Measure.level
+                else "published values within it are consistent; within 2% of it (later revisions), near")
+        if j.target:
+            rule = "a target is met when a reporter's outcome reaches what it allows"
+        out = f"As written, {self.figure(o)} allows {allows}; {rule}."
+        if j.round_claim is not None:
+            out += f" As a round figure (±10%, as “about”): {format_interval(j.round_claim)}."
+        return out
+
+    def explained(self, levels: Sequence[Observation], changes: Sequence[Observation] = ()) -> dict[str, str] | None:
+        """obs_id -> the reporter whose statistics it matches, when every figure matches some reporter's
+        statistics and no one reporter's match them all: a disagreement that mirror statistics explain."""
+        fits: dict[str, tuple[str, ...]] = {}
+        for o in [*levels, *changes]:
+            j = self.judged.get(o.obs_id)
+            if j is None or not j.follows:
+                return None
+            fits[o.obs_id] = j.follows
+        common = set.intersection(*(set(fits[o.obs_id]) for o in levels)) if levels else set()
+        if common or len(levels) < 2:
+            return None
+        return {o.obs_id: fits[o.obs_id][0] for o in levels}
+
+    def statistic_of(self, o: Observation, reporter: str) -> str:
+        """'matches Russia’s ($63.55bn for 2015)': the statistic a figure fits, for a sentence."""
+        j = self.judged[o.obs_id]
+        c = j.comparison(reporter)
+        return fits_words(c, o.measure, j.unit) if c is not None else f"matches {possessive(reporter)}"
+
+    def mirror_numbers(self, assignment: dict[str, str]) -> tuple[dict, list[str]]:
+        numbers, sources = {}, []
+        for obs_id, reporter in assignment.items():
+            j = self.judged[obs_id]
+            c = j.comparison(reporter)
+            if c is None:
+                continue
+            numbers[obs_id] = {"reporter": reporter, "series": c.readings[0].series, "period": c.period,
+                               "value": round(c.value, 4), "outcome": c.outcome}
+            sources.extend(r.source_id for r in c.readings)
+        return numbers, sources
 
     # ----------------------------------------------------------------- kinds
 
@@ -237,14 +337,32 @@ class _Engine:
             return
         lead = (f"{stated} figures are stated for {what}; the two furthest apart: " if stated > REPRESENTATIVES
                 else "")
+        numbers = {"intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (high, low)},
+                   "gap": round(ih.gap(il), 4), "figures": stated}
+        explanation = (f"{lead}{self.describe(high)} for {what}; {self.describe(low)}: "
+                       f"the intervals {ih} and {il} do not overlap.")
+        label = self.label(high.key())
+        mirror = self.explained((high, low))
+        if mirror is not None:
+            numbers["explained_by"], statistics = self.mirror_numbers(mirror)
+            self.add(
+                "value_conflict", Severity.info, (high, low),
+                f"{capital(self.figure(high))} and {self.figure(low)} for {period_words(high.period)}: "
+                f"two countries’ statistics, not a disagreement",
+                explanation, numbers,
+                f"{capital(self.named(high))} and {self.named(low)} ({label}) are two countries’ statistics, "
+                f"not a disagreement about the world: {self.figure(high)} {self.statistic_of(high, mirror[high.obs_id])}, "
+                f"{self.figure(low)} {self.statistic_of(low, mirror[low.obs_id])}.",
+                statistics,
+            )
+            return
         self.add(
             "value_conflict", Severity.conflict, (high, low),
             f"{self.claimant(high)} and {self.claimant(low)} disagree on {what}"
             + (f" ({stated} figures)" if stated > REPRESENTATIVES else ""),
-            f"{lead}{self.describe(high)} for {what}; {self.describe(low)}: "
-            f"the intervals {ih} and {il} do not overlap.",
-            {"intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (high, low)},
-             "gap": round(ih.gap(il), 4), "figures": stated},
+            explanation, numbers,
+            f"{lead}{capital(self.named(high))} and {self.named(low)} ({label}) cannot both be right, "
+            f"even allowing for rounding.",
         )
 
     def _corroborated(self, what: str, ordered: list[Observation]) -> None:
@@ -275,6 +393,8 @@ class _Engine:
                 "; ".join(self.describe(c) for c in shown) + more + f": all allow {common_}.",
                 {"intervals": {c.obs_id: self.interval[c.obs_id].as_list() for c in shown},
                  "common": common_.as_list(), "figures": len(members)},
+                f"{listing(sorted(claimants))} agree on {self.label(shown[0].key())}: "
+                + ", ".join(self.named(c) for c in shown) + more + ".",
             )
 
     def _relative(self) -> None:
@@ -301,16 +421,40 @@ class _Engine:
                 if computed.overlaps(ic):
                     continue
                 stated_as = "change" if c.measure is Measure.change_pct else "multiple"
+                numbers = {"stated": ic.as_list(), "computed": computed.as_list(),
+                           "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (new, old)}}
+                explanation = (f"{self.describe(c)} for {self.subject(c.key())} against {self.subject(c.base_key())}; "
+                               f"{self.describe(old)} for {old.period} and {self.describe(new)} for {new.period}, "
+                               f"a {stated_as} of {_relative_text(c.measure, computed)}, "
+                               f"outside the stated {_relative_text(c.measure, ic)}.")
+                mirror = self.explained((old, new), (c,))
+                if mirror is not None:
+                    numbers["explained_by"], statistics = self.mirror_numbers(mirror)
+                    own = self.judged[c.obs_id]
+                    each = ", ".join(f"{r.reporter} {headline_value(r, c.measure, own.unit)}"
+                                     for r in own.main.comparisons)
+                    self.add(
+                        "change_mismatch", Severity.info, (c, new, old),
+                        f"{capital(self.figure(old))} → {self.figure(new)} mixes two countries’ statistics; "
+                        f"{self.figure(c)} ({self.claimant(c)}) fits each",
+                        explanation, numbers,
+                        f"{capital(self.named(c))} ({self.label(c.key())}) does not follow from {self.named(old)} "
+                        f"for {period_words(old.period)} and {self.named(new)} for {period_words(new.period)} "
+                        f"because those are two countries’ statistics: {self.figure(old)} "
+                        f"{self.statistic_of(old, mirror[old.obs_id])}, {self.figure(new)} "
+                        f"{self.statistic_of(new, mirror[new.obs_id])}; in each country’s own figures the "
+                        f"{stated_as} is {each}.",
+                        statistics,
+                    )
+                    continue
                 self.add(
                     "change_mismatch", Severity.conflict, (c, new, old),
                     f"{capital(self.figure(c))} ({self.claimant(c)}) does not match "
                     f"{self.figure(old)} → {self.figure(new)}",
-                    f"{self.describe(c)} for {self.subject(c.key())} against {self.subject(c.base_key())}; "
-                    f"{self.describe(old)} for {old.period} and {self.describe(new)} for {new.period}, "
-                    f"a {stated_as} of {_relative_text(c.measure, computed)}, "
-                    f"outside the stated {_relative_text(c.measure, ic)}.",
-                    {"stated": ic.as_list(), "computed": computed.as_list(),
-                     "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (new, old)}},
+                    explanation, numbers,
+                    f"{capital(self.named(c))} ({self.label(c.key())}) does not follow from {self.named(old)} "
+                    f"for {period_words(old.period)} and {self.named(new)} for {period_words(new.period)}, "
+                    f"which give {_relative_words(c.measure, computed)}.",
                 )
         for known, target_key, transform, clash_with in (
             (at_base, c.key(), forward, at_key),
@@ -331,15 +475,27 @@ class _Engine:
         for s in stated:
             if implied.overlaps(self.interval[s.obs_id]):
                 continue
-            self.add(
-                "implied_value", Severity.conflict, (c, level, s),
-                f"{capital(self.figure(level))} ({level.period}) and {self.figure(c)} imply "
-                f"{self.amount(implied, indicator_id)} for {period}, not {self.figure(s)} ({self.claimant(s)})",
-                f"{because}: together they imply {self.amount(implied, indicator_id)} for {self.subject(key)}, "
-                f"but {self.describe(s)} ({self.interval[s.obs_id]}).",
-                {"implied": implied.as_list(), "stated": self.interval[s.obs_id].as_list(),
-                 "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (c, level)}},
-            )
+            numbers = {"implied": implied.as_list(), "stated": self.interval[s.obs_id].as_list(),
+                       "intervals": {o.obs_id: self.interval[o.obs_id].as_list() for o in (c, level)}}
+            explanation = (f"{because}: together they imply {self.amount(implied, indicator_id)} for "
+                           f"{self.subject(key)}, but {self.describe(s)} ({self.interval[s.obs_id]}).")
+            title = (f"{capital(self.figure(level))} ({level.period}) and {self.figure(c)} imply "
+                     f"{self.amount(implied, indicator_id)} for {period}, not {self.figure(s)} ({self.claimant(s)})")
+            second = (claim_words(c, self._unit(c.indicator_id)) if self.claimant(c) == self.claimant(level)
+                      else self.named(c))
+            lead = (f"{capital(self.named(level))} for {period_words(level.period)} and {second} imply "
+                    f"{self.amount(implied, indicator_id)} for {period_words(period)}")
+            mirror = self.explained((level, s), (c,))
+            if mirror is not None:
+                numbers["explained_by"], statistics = self.mirror_numbers(mirror)
+                self.add("implied_value", Severity.info, (c, level, s), title + ": two countries’ statistics",
+                         explanation, numbers,
+                         f"{lead}, in line with {possessive(mirror[level.obs_id])} figures, while {self.named(s)} "
+                         f"{self.statistic_of(s, mirror[s.obs_id])}: two countries’ statistics, not an error.",
+                         statistics)
+                continue
+            self.add("implied_value", Severity.conflict, (c, level, s), title, explanation, numbers,
+                     f"{lead}, not {self.named(s)}.")
 
     def _targets(self) -> None:
         for key, targets in self.targets.items():
@@ -349,21 +505,26 @@ class _Engine:
                     io = self.interval[outcome.obs_id]
                     if io.overlaps(it) or io.lo > it.hi:
                         verdict, severity, numbers = "met", Severity.info, {}
+                        short = Interval(0.0, 0.0)
                         tail = f"the outcome {io} reaches the target {it}."
                     else:
                         short = Interval(it.lo - io.hi, it.hi - io.lo)
                         share = short / it if it.lo > 0 else Interval.everything()
-                        verdict, severity = "missed", Severity.warning
+                        verdict, severity = "missed", Severity.info  # an outcome, not an error in the text
                         pct = share.scale(100.0)
                         tail = (f"short by {self.amount(short, key[0])}"
                                 + (f" ({format_number(pct.lo)}% to {format_number(pct.hi)}% of the target)."
                                    if share.bounded else "."))
                         numbers = {"shortfall": short.as_list(), "shortfall_pct": share.scale(100.0).as_list()}
+                    by = ("reaches it" if verdict == "met" else
+                          f"falls short by {self.amount(short, key[0])}")
                     self.add(
                         "target_outcome", severity, (t, outcome),
                         f"Target {verdict}: {self.subject(key)}, per {self.claimant(outcome)}",
                         f"{self.describe(t)} as the target for {self.subject(key)}; {self.describe(outcome)}: {tail}",
                         {"target": it.as_list(), "outcome": io.as_list(), **numbers},
+                        f"The {self.figure(t)} target ({self.label(key)}, set by {self.claimant(t)}) was {verdict} "
+                        f"by {self.named(outcome)}, which {by}.",
                     )
 
     def _editorial(self) -> None:
@@ -373,7 +534,7 @@ class _Engine:
             self.result.flags.append(
                 Flag(id=f"editorial-{row.flag_id}", kind="editorial", severity=row.severity, title=row.title,
                      explanation=row.explanation, obs_ids=tuple(row.obs_ids), source_ids=tuple(sorted(sources)),
-                     numbers={})
+                     numbers={}, sentence=row.explanation)
             )
 
 
@@ -392,3 +553,15 @@ def _transforms(measure: Measure, stated: Interval):
 
 def _relative_text(measure: Measure, interval: Interval) -> str:
     return f"{format_interval(interval)}%" if measure is Measure.change_pct else f"{format_interval(interval)} times"
+
+
+def _relative_words(measure: Measure, interval: Interval) -> str:
+    """'a fall of 31.8% to 33.5%', '3.5 to 3.6 times': a computed change or multiple in words."""
+    if measure is Measure.multiple:
+        return f"{format_number(interval.lo)} to {format_number(interval.hi)} times"
+    lo, hi = interval.lo, interval.hi
+    if hi <= 0:
+        return f"a fall of {format_number(-hi)}% to {format_number(-lo)}%"
+    if lo >= 0:
+        return f"a rise of {format_number(lo)}% to {format_number(hi)}%"
+    return f"a change of {signed_percent(lo)} to {signed_percent(hi)}"

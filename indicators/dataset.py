@@ -28,6 +28,7 @@ from .schema import (
     CsvRow,
     Indicator,
     Measure,
+    Membership,
     Observation,
     SeriesLink,
     SeriesValue,
@@ -112,6 +113,7 @@ class Dataset:
     event_rows = rows_of(Event)
     series_rows = rows_of(SeriesValue)
     link_rows = rows_of(SeriesLink)
+    membership_rows = rows_of(Membership)
     sources_by_id = by_id_of(Source)
     indicators_by_id = by_id_of(Indicator)
     observations_by_id = by_id_of(Observation)
@@ -122,6 +124,7 @@ class Dataset:
     events = frame_of(Event)
     series = frame_of(SeriesValue)
     links = frame_of(SeriesLink)
+    memberships = frame_of(Membership)
 
 
 def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
@@ -133,7 +136,7 @@ def _to_frame(model: type[CsvRow], rows: Iterable[CsvRow]) -> pd.DataFrame:
                 rec[k] = float(v)
             elif hasattr(v, "value") and not isinstance(v, (list, tuple)):
                 rec[k] = v.value  # enums as their codes
-            elif isinstance(v, list):
+            elif isinstance(v, (list, tuple)):
                 rec[k] = ";".join(v)
         records.append(rec)
     return pd.DataFrame.from_records(records, columns=columns(model))

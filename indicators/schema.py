@@ -435,6 +435,11 @@ class Observation(CsvRow):
         description="the verbatim passage of the source text that states the figure"
     )
     note: LongText | None = None
+    other_periods: Annotated[tuple[Period, ...], BeforeValidator(_split_ids)] = Field(
+        default_factory=tuple,
+        description="other years the text may mean when it gives none, separated by ';' (e.g. 2016 beside a "
+                    "period of 2015); a change's or multiple's base moves with the period. The verdict is "
+                    "indeterminate when the readings disagree")
 
     @model_validator(mode="after")
     def _consistent(self) -> Observation:
@@ -466,6 +471,10 @@ class Observation(CsvRow):
                 raise ColumnRuleError("value", "a multiple must be greater than 0")
         elif any(base):
             raise ColumnRuleError("base_period", f"a {self.measure.value} has no base: leave base_period, base_indicator_id and base_entity empty")
+        if self.period in self.other_periods:
+            raise ColumnRuleError("other_periods", f"other_periods repeats the row's own period {self.period}")
+        if self.other_periods and not all(len(p) == len(self.period) for p in self.other_periods):
+            raise ColumnRuleError("other_periods", "other_periods are written like the period (a year beside a year)")
         return self
 
     def key(self) -> tuple[str, str, str]:
@@ -496,6 +505,7 @@ def _consistent_twin(f):
     bp, bi, be = f["base_period"], f["base_indicator_id"], f["base_entity"]
     has_base = (bp != "") | (bi != "") | (be != "")
     flag |= ~relative & has_base
+    flag |= f["other_periods"] != "" if "other_periods" in f else False  # rare: Pydantic decides
     if relative.any():
         r = f[relative]
         own = (((r["base_indicator_id"] == "") | (r["base_indicator_id"] == r["indicator_id"]))
@@ -586,8 +596,34 @@ class SeriesLink(CsvRow):
     note: LongText | None = Field(None, description="why the two measure the same thing, and how they differ")
 
 
+class Membership(CsvRow):
+    """A country's membership of a group (the EU, the euro area, the SCO …) from one date to another.
+
+    A claim about a group is compared with the group built from its members as they stood in the
+    claim's period, never with a publisher's aggregate row, whose membership may be today's."""
+
+    table: ClassVar[str] = "memberships"
+    id_column: ClassVar[str] = "membership_id"
+
+    membership_id: Slug
+    group: ShortText = Field(description="the group as links.csv and the claims name it, e.g. European Union")
+    member: ShortText = Field(description="the member as series.csv names it, e.g. United Kingdom")
+    joined: Period = Field(description="the day membership began (ISO 8601 date)")
+    left: Period | None = Field(None, description="the day membership ended; empty while it lasts")
+    basis: ShortText = Field(description="where the membership and its dates come from, e.g. country_converter EU28")
+
+    @model_validator(mode="after")
+    def _left_after_joined(self) -> Membership:
+        if self.left is not None and self.left <= self.joined:
+            raise ColumnRuleError("left", f"left {self.left} is not after joined {self.joined}")
+        return self
+
+
+MODEL_TWINS[("Membership", "_left_after_joined")] = lambda f: (f["left"] != "") & (f["left"] <= f["joined"])
+
+
 TABLES: dict[str, type[CsvRow]] = {
-    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event, SeriesValue, SeriesLink)
+    m.table: m for m in (Source, Indicator, Observation, EditorialFlag, Event, SeriesValue, SeriesLink, Membership)
 }
 REQUIRED_TABLES = ("sources", "indicators", "observations")
 
@@ -616,7 +652,9 @@ FlagKind = Literal[
     "value_conflict", "change_mismatch", "implied_value", "target_outcome", "editorial", "corroborated",
     "reference_check",
 ]
-Verdict = Literal["consistent", "inconsistent", "mixed"]
+Verdict = Literal["consistent", "near", "inconsistent", "indeterminate", "met", "missed", "pending"]
+"""What official statistics say of a claim (indicators/verdicts.py; README "How claims are judged"):
+claims of fact are consistent, near, inconsistent or indeterminate; targets are met, missed or pending."""
 
 
 class Flag(BaseModel):
@@ -633,8 +671,10 @@ class Flag(BaseModel):
     source_ids: tuple[str, ...]
     numbers: dict[str, Any] = Field(default_factory=dict)
     verdict: Verdict | None = Field(
-        None, description="reference_check only: consistent (every reporter's statistics fit the claim), "
-                          "inconsistent (none does) or mixed (some do)")
+        None, description="reference_check only: what official statistics say of the claim (see Verdict)")
+    sentence: str = Field("", description="one plain sentence a briefer can paste: who said what, what the "
+                                          "statistics show, for which year and reporter; the arithmetic is in "
+                                          "explanation and numbers")
 
 
 def flag_id(kind: FlagKind, obs_ids: Sequence[str]) -> str:

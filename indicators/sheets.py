@@ -153,7 +153,7 @@ DATA_COLUMNS = ["kind", "entity", "period", "figure", "allows", "lo", "hi", "who
                 "obs_id", "source_id", "flags", "note"]
 SOURCE_COLUMNS = ["source_id", "claimed_by", "claimed_by_type", "cited_work", "article", "article_author",
                   "publication", "publisher", "year", "url", "citation"]
-FLAG_COLUMNS = ["id", "kind", "severity", "title", "explanation", "obs_ids"]
+FLAG_COLUMNS = ["id", "kind", "severity", "verdict", "title", "sentence", "explanation", "obs_ids"]
 
 
 def _chart_obs_ids(dataset: Dataset, result: CheckResult, indicator_id: str) -> set[str]:
@@ -209,12 +209,17 @@ def chart_sheets(dataset: Dataset, result: CheckResult, chart_id: str) -> dict[s
             rows.append(_source_row(src))
     sources = pd.DataFrame(rows, columns=SOURCE_COLUMNS)
     flags = pd.DataFrame(
-        [{"id": f.id, "kind": f.kind, "severity": f.severity.value, "title": f.title,
-          "explanation": f.explanation, "obs_ids": ";".join(f.obs_ids)}
+        [flag_row(f)
          for f in chart_flags(dataset, result, spec.indicator_id)],
         columns=FLAG_COLUMNS,
     )
     return {"data": data, "sources": sources, "flags": flags}
+
+
+def flag_row(f) -> dict:
+    """A flag as a table row: the sentence to paste, then the working."""
+    return {"id": f.id, "kind": f.kind, "severity": f.severity.value, "verdict": f.verdict or "", "title": f.title,
+            "sentence": f.sentence, "explanation": f.explanation, "obs_ids": ";".join(f.obs_ids)}
 
 
 RANKING_DATA_COLUMNS = ["reporter", "period", "rank", "entity", "value", "label", "highlight", "source_id"]
@@ -227,8 +232,7 @@ def _ranking_sheets(dataset: Dataset, result: CheckResult, spec, points: pd.Data
     sources = pd.DataFrame([_source_row(dataset.sources_by_id[sid]) for sid in point_source_ids(points)
                             if sid in dataset.sources_by_id], columns=SOURCE_COLUMNS)
     flags = pd.DataFrame(
-        [{"id": f.id, "kind": f.kind, "severity": f.severity.value, "title": f.title,
-          "explanation": f.explanation, "obs_ids": ";".join(f.obs_ids)}
+        [flag_row(f)
          for f in chart_flags(dataset, result, spec.indicator_id) if f.kind == "reference_check"],
         columns=FLAG_COLUMNS,
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .charts import PAGE_CATEGORIES, chart_specs
-from .wording import who, written
+from .wording import VERDICT_WORDS, verdict_brief, who, written
 from .checks import SEVERITY_ORDER, CheckResult
 from .dataset import Dataset
 from .schema import Category, Flag, Measure, Observation, Severity, Source, SourceKind
@@ -27,7 +27,8 @@ class Headline:
     sources: list[str]
     conflict: bool
     flag_titles: list[str] = field(default_factory=list)
-    verdicts: list[str | None] = field(default_factory=list)  # per value: its verdict against official statistics
+    verdicts: list[str | None] = field(default_factory=list)  # per value: what official statistics say of it
+    explained: list[str] = field(default_factory=list)  # disagreements the statistics explain, by their titles
 
     @property
     def value(self) -> str:
@@ -35,7 +36,8 @@ class Headline:
 
     @property
     def verdict_line(self) -> str:
-        """'$69bn: mixed · $64bn: mixed', or '' when no official series tests these figures."""
+        """'$69bn: is close to China’s statistics ($67.95bn) · $64bn: matches Russia’s statistics ($63.55bn)',
+        or '' when no official series tests these figures."""
         return " · ".join(f"{v}: {d}" for v, d in zip(self.values, self.verdicts) if d)
 
 
@@ -60,12 +62,14 @@ def headlines(dataset: Dataset, result: CheckResult, limit: int = 8) -> list[Hea
         indicator = dataset.indicators_by_id[indicator_id]
         label = f"{indicator.name} ({latest})" if entity in indicator.name else f"{indicator.name}: {entity} ({latest})"
         flags = [f for o in chosen for f in result.for_obs(o.obs_id) if f.severity is Severity.conflict]
-        verdicts = [next((f.verdict for f in result.for_obs(o.obs_id) if f.kind == "reference_check"), None)
-                    for o in chosen]
+        judged = [result.judgement(o.obs_id) for o in chosen]
+        verdicts = [verdict_brief(j) if j is not None else None for j in judged]
+        explained = sorted({f.title for o in chosen for f in result.for_obs(o.obs_id)
+                            if f.kind == "value_conflict" and f.numbers.get("explained_by")})
         out.append(Headline(
             indicator_id, label, [written(o, indicator.unit, with_unit=True) for o in chosen],
             [who(dataset.sources_by_id.get(o.source_id)) for o in chosen],
-            bool(flags), sorted({f.title for f in flags}), verdicts,
+            bool(flags), sorted({f.title for f in flags}), verdicts, explained,
         ))
     return out
 
@@ -75,10 +79,114 @@ def flag_counts(result: CheckResult) -> dict[str, int]:
     return {s.value: counts.get(s.value, 0) for s in Severity}
 
 
+FINDING_ORDER = {"inconsistent": 1, "indeterminate": 2, "missed": 3, "near": 4, "consistent": 5, "met": 6,
+                 "pending": 7}
+
+
+def explained_by_statistics(flag: Flag) -> bool:
+    """A disagreement between authors that two countries' statistics account for."""
+    return bool(flag.numbers.get("explained_by"))
+
+
+def findings(result: CheckResult) -> list[Flag]:
+    """What the official statistics say about the authors' figures, most important first.
+
+    First the disagreements the statistics explain (two authors quoting two countries' customs, the
+    article's strongest finding), then claims the statistics contradict, claims whose year decides,
+    targets, and last the claims they confirm.
+    """
+    explained = sorted((f for f in result.flags if f.kind == "value_conflict" and explained_by_statistics(f)),
+                       key=lambda f: f.id)
+    verdicts = sorted((f for f in result.flags if f.kind == "reference_check" and f.verdict),
+                      key=lambda f: (FINDING_ORDER[f.verdict], f.id))
+    return explained + verdicts
+
+
+FINDINGS_SHOWN = 5
+"""How many findings the overview's first screen shows."""
+
+VERDICT_BADGES = {
+    "explained": ":blue-badge[two countries’ statistics]",
+    "inconsistent": ":red-badge[does not match]",
+    "indeterminate": ":orange-badge[depends on the year]",
+    "missed": ":orange-badge[target missed]",
+    "met": ":green-badge[target met]",
+    "pending": ":gray-badge[target pending]",
+    "near": ":blue-badge[close]",
+    "consistent": ":green-badge[matches]",
+}
+"""Each finding's label on a page (Streamlit badge markup; the words, not the colour, carry the verdict)."""
+
+VERDICT_COUNT_WORDS = {  # (one, several)
+    "inconsistent": ("does not match", "do not match"), "indeterminate": ("depends on the year meant",
+                                                                          "depend on the year meant"),
+    "missed": ("is a target missed", "are targets missed"), "near": ("is close", "are close"),
+    "consistent": ("matches", "match"), "met": ("is a target met", "are targets met"),
+    "pending": ("is a target pending", "are targets pending")}
+
+
+def findings_summary(result: CheckResult) -> str:
+    """'Of 14 figures tested against IMF DOTS and SIPRI, 7 match, 1 is close, …' — the first line of the overview."""
+    counts = verdict_counts(result)
+    if not counts:
+        return "No figure can be tested against the official statistics this data holds."
+    tested = sum(counts.values())
+    parts = [f"{n} {VERDICT_COUNT_WORDS[v][n != 1]}" for v, n in counts.items()]
+    explained = sum(1 for f in result.flags if f.kind == "value_conflict" and explained_by_statistics(f))
+    tail = (f"; {explained} disagreement{'s' if explained != 1 else ''} between authors "
+            f"{'are' if explained != 1 else 'is'} two countries’ statistics" if explained else "")
+    return f"Of {tested} figures tested against the official statistics, " + ", ".join(parts) + tail + "."
+
+
+def chart_findings(dataset: Dataset, result: CheckResult, indicator_id: str) -> list[Flag]:
+    """The findings on one chart's claims: the notes under the chart."""
+    ids = {o.obs_id for o in dataset.observation_rows if o.indicator_id == indicator_id}
+    return [f for f in findings(result) if ids.intersection(f.obs_ids)]
+
+
+def verdict_counts(result: CheckResult) -> dict[str, int]:
+    """How many claims each verdict covers, in the order a briefer reads them."""
+    counts = Counter(j.verdict for j in result.judgements)
+    return {v: counts[v] for v in sorted(counts, key=FINDING_ORDER.__getitem__)}
+
+
 def top_flags(result: CheckResult, limit: int = 5) -> list[Flag]:
-    """The most serious first: conflicts, then warnings."""
-    serious = [f for f in result.flags if f.severity is not Severity.info]
+    """The most serious flags the statistics do not settle: conflicts, then warnings (findings are shown apart)."""
+    serious = [f for f in result.flags if f.severity is not Severity.info and f.kind != "reference_check"]
     return sorted(serious, key=lambda f: (SEVERITY_ORDER[f.severity], f.kind != "value_conflict", f.id))[:limit]
+
+
+FLAG_GROUPS: dict[str, str] = {
+    "contradicted": "Claims the official statistics contradict",
+    "indeterminate": "Claims whose verdict depends on the year meant",
+    "conflict": "Disagreements and arithmetic between authors",
+    "explained": "Disagreements the official statistics explain",
+    "targets": "Targets against outcomes",
+    "confirmed": "Claims the official statistics confirm",
+    "editorial": "Editorial notes: what the arithmetic cannot compute",
+    "other": "Other notes",
+}
+"""The Inconsistencies page's sections, most important first."""
+
+
+def flag_group(flag: Flag) -> str:
+    if flag.kind == "reference_check":
+        return {"inconsistent": "contradicted", "indeterminate": "indeterminate", "consistent": "confirmed",
+                "near": "confirmed"}.get(flag.verdict or "", "targets")
+    if flag.kind == "target_outcome":
+        return "targets"
+    if flag.kind in ("value_conflict", "change_mismatch", "implied_value"):
+        return "explained" if explained_by_statistics(flag) else "conflict"
+    return "editorial" if flag.kind == "editorial" else "other"
+
+
+def grouped_flags(flags: list[Flag]) -> list[tuple[str, list[Flag]]]:
+    """(section title, its flags) in FLAG_GROUPS order, each section's flags most serious first."""
+    by_group: dict[str, list[Flag]] = defaultdict(list)
+    for f in flags:
+        by_group[flag_group(f)].append(f)
+    return [(title, sorted(by_group[key], key=lambda f: (SEVERITY_ORDER[f.severity], FINDING_ORDER.get(f.verdict or "", 0), f.id)))
+            for key, title in FLAG_GROUPS.items() if by_group.get(key)]
 
 
 @dataclass(frozen=True)
@@ -100,8 +208,11 @@ def flag_sides(dataset: Dataset, flag: Flag) -> list[FlagSide]:
             continue
         src = dataset.sources_by_id.get(o.source_id)
         unit = dataset.indicators_by_id[o.indicator_id].unit
-        sides.append(FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,
-                              src.article if isinstance(src, Source) else ""))
+        side = FlagSide(obs_id, who(src), written(o, unit), o.period, o.quote,
+                        src.article if isinstance(src, Source) else "")
+        if not any((s.who, s.figure, s.period, s.quote) == (side.who, side.figure, side.period, side.quote)
+                   for s in sides):  # a joint claim's rows share one sentence: show it once
+            sides.append(side)
     return sides
 
 
@@ -138,11 +249,8 @@ def flag_authors(dataset: Dataset, flag: Flag) -> set[str]:
     return names
 
 
-VERDICTS = {
-    "consistent": "consistent (every reporter's statistics fit)",
-    "inconsistent": "inconsistent (no reporter's statistics fit)",
-    "mixed": "mixed (some reporters' statistics fit, others do not)",
-}
+VERDICTS = {v: f"{v}: {VERDICT_WORDS[v]}" for v in FINDING_ORDER}
+"""The verdict filter's choices, each with what it means."""
 
 
 def filter_flags(dataset: Dataset, flags: list[Flag], kinds=None, severities=None, authors=None,
@@ -159,6 +267,13 @@ def filter_flags(dataset: Dataset, flags: list[Flag], kinds=None, severities=Non
             continue
         out.append(f)
     return out
+
+
+def arithmetic_words(flag: Flag) -> str:
+    """The flag's working beyond its sentence (intervals, the readings used), for the page's expander."""
+    if not flag.sentence or flag.explanation == flag.sentence:
+        return ""
+    return flag.explanation.removeprefix(flag.sentence).strip() or flag.explanation
 
 
 def all_authors(dataset: Dataset) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .intervals import INF, Interval, format_number
+from .verdicts import REVISION_TOLERANCE
 
 from .schema import UNIT_RULES, Measure, Observation, Qualifier, Source, SourceKind, Unit, number_text
 
@@ -196,3 +197,275 @@ def interval_words(interval: Interval, unit: Unit | None) -> str:
 def subject(indicator_name: str, entity: str, period: str) -> str:
     """'China–Russia bilateral trade (2015)', 'Share of Russian foreign trade (Europe, 2015)'."""
     return f"{indicator_name} ({period})" if entity in indicator_name else f"{indicator_name} ({entity}, {period})"
+
+
+# --------------------------------------------------------------------------- verdicts in words
+# A verdict is data (verdicts.Judgement); these write it as one sentence a briefer can paste,
+# a short title, and the arithmetic. Nothing here decides anything.
+
+VERDICT_WORDS = {
+    "consistent": "matches the statistics",
+    "near": "is close to the statistics (within what later revisions change)",
+    "inconsistent": "does not match the statistics",
+    "indeterminate": "depends on the year meant (the text gives none)",
+    "met": "target met",
+    "missed": "target missed",
+    "pending": "target pending (no statistics yet)",
+}
+"""Each verdict in a few words: filters, headline cards and tables."""
+
+
+def possessive(name: str) -> str:
+    return whose(name)
+
+
+def period_words(period: str) -> str:
+    """'2015', or '2011–2015' for a five-year window."""
+    return period.replace("/", "–")
+
+
+def claim_words(o: Observation, unit: Unit | None) -> str:
+    """A figure after a possessive: 'Chen Yu’s 40% decrease', 'Liu Fei’s multiple of 5', 'a rank of at most 10'."""
+    if o.measure is Measure.change_pct:
+        return figure(o, unit).removeprefix("a ").replace("about a ", "about ").replace("than a ", "than ")\
+            .replace("least a ", "least ").replace("most a ", "most ")
+    if o.measure is Measure.multiple:
+        return "multiple of " + figure(o, unit).removesuffix(" times")
+    if unit is Unit.rank:
+        if o.qualifier is Qualifier.at_most and o.value is not None:
+            return f"place in the top {number_text(o.value)}"
+        bound = QUALIFIER_WORDS[o.qualifier]
+        n = number_text(o.value) if o.value is not None else f"{number_text(o.low)}–{number_text(o.high)}"
+        return f"rank of {bound}{n}"
+    return figure(o, unit)
+
+
+def stat_amount(x: float, unit: Unit | None) -> str:
+    """An official value as a sentence writes it: '$63.55bn', '44.84%', '16th', '1,234 TIV million'."""
+    if unit is Unit.rank:
+        return ordinal(round(x))
+    if unit is Unit.usd_bn:
+        return f"${x:,.2f}bn"
+    if unit is Unit.percent:
+        return f"{x:.2f}%"
+    if unit is Unit.tiv_mn:
+        return f"{x:,.0f} TIV million"
+    if unit is None or unit is Unit.count:
+        return f"{x:,.0f}" if x == round(x) else f"{x:,.2f}"
+    return f"{x:,.2f} {UNIT_RULES[unit].label}"
+
+
+def signed_percent(x: float) -> str:
+    return f"{x:+.1f}%".replace("-", "−")
+
+
+def group_words(reading) -> str:
+    """' for the European Union of 2015, 28 members' for a value built from members, else ''."""
+    g = reading.group
+    return "" if g is None else f" for the {g.name} of {g.as_of}, {len(g.members)} members"
+
+
+def headline_value(c, measure: Measure, unit: Unit | None) -> str:
+    """A reporter's figure alone: '$63.55bn', '−28.1%', '3.71 times', '16th'."""
+    if measure is Measure.change_pct:
+        return signed_percent(c.value)
+    if measure is Measure.multiple:
+        return f"{c.value:.2f} times"
+    return stat_amount(c.value, unit)
+
+
+def comparison_value(c, measure: Measure, unit: Unit | None, base_unit: Unit | None = None) -> str:
+    """What one reporter's statistics give: '$63.55bn', '−28.1%: $88.35bn in 2014 to $63.55bn in 2015'."""
+    head = headline_value(c, measure, unit)
+    if measure not in (Measure.change_pct, Measure.multiple):
+        return head + group_words(c.readings[0])
+    new, old = c.readings
+    new_entity, old_entity = new.series.split("/", 1)[1], old.series.split("/", 1)[1]
+    if new_entity != old_entity:
+        def side(r, entity: str, u) -> str:
+            return stat_amount(float(r.value), u) + (group_words(r) or f" for {entity}")
+        return f"{head}: {side(new, new_entity, unit)} against {side(old, old_entity, base_unit or unit)}"
+    return (f"{head}: {stat_amount(float(old.value), base_unit or unit)} in {period_words(old.period)} to "
+            f"{stat_amount(float(new.value), unit)} in {period_words(new.period)}{group_words(new)}")
+
+
+def _label(name: str, entity: str, period: str) -> str:
+    return f"{name}, {period}" if entity in name else f"{name}: {entity}, {period}"
+
+
+def _statistics_of(c, j, base_unit) -> str:
+    """'Russia’s statistics for 2015 ($63.55bn)', with a neighbouring period that would have fitted."""
+    window = "/" in c.period and "/" not in j.observation.period
+    when = f"for {period_words(c.period)}"
+    value = comparison_value(c, j.observation.measure, j.unit, base_unit)
+    if c.outcome == "outside":
+        fitting = [n for n in c.neighbours if j.claim.contains(float(n.value))]
+        if fitting:
+            value += "; " + ", ".join(f"{stat_amount(float(n.value), j.unit)} in {period_words(n.period)}"
+                                      for n in fitting)
+    if window:
+        return f"{possessive(c.reporter)} statistics for {period_words(c.period)} ({value}), the five-year period {c.reporter} compares"
+    return f"{possessive(c.reporter)} statistics {when} ({value})"
+
+
+def _others(cs, j, base_unit) -> str:
+    return "".join(f"; {possessive(c.reporter)} own: {comparison_value(c, j.observation.measure, j.unit, base_unit)}"
+                    for c in cs)
+
+
+def _near_words(c, j) -> str:
+    side = "below" if c.value < j.claim.lo else "above"
+    edge = j.claim.lo if side == "below" else j.claim.hi
+    pct = abs(c.gap / edge) * 100 if edge else 0.0
+    return (f"{pct:.1f}% {side} what {figure(j.observation, j.unit)} allows as written, within the "
+            f"{REVISION_TOLERANCE:.0%} later releases may revise")
+
+
+def _round_words(j, c) -> str:
+    """The claim read as a round figure, said only when that reading exists."""
+    if j.round_claim is None or c is None or c.round_fits is None:
+        return ""
+    lo, hi = format_number(j.round_claim.lo), format_number(j.round_claim.hi)
+    if j.target:
+        return (f" Read as a round figure (reached from {with_unit(lo, j.unit)}), it was "
+                + ("met." if c.round_fits else "still missed."))
+    span = (f"{lo}% to {hi}%" if j.observation.measure is Measure.change_pct
+            else f"{with_unit(lo, j.unit)} to {with_unit(hi, j.unit)}")
+    return f" Read as a round figure ({span}), it {'holds' if c.round_fits else 'does not hold either'}."
+
+
+def verdict_sentence(j, claimant: str, name: str, base_unit: Unit | None = None) -> str:
+    """One plain sentence: who said what, what the statistics show, for which year and reporter, with units."""
+    o = j.observation
+    label = _label(name, o.entity, period_words(o.period))
+    if j.joint:
+        return _joint_sentence(j, claimant, name)
+    fig = figure(o, j.unit)
+    if j.verdict == "pending":
+        return (f"The {fig} target for {label.replace(', ' + period_words(o.period), '')} in {period_words(o.period)}, "
+                f"set by {claimant}, is pending: no statistics cover {period_words(o.period)} yet.")
+    if j.target:
+        parts = ", ".join(f"{possessive(c.reporter)} {comparison_value(c, o.measure, j.unit)}"
+                          for c in j.main.comparisons)
+        first = j.main.comparisons[0] if j.main.comparisons else None
+        parts = ", ".join(f"{possessive(c.reporter)} {'statistics give ' if n == 0 else ''}"
+                          f"{comparison_value(c, o.measure, j.unit)}" for n, c in enumerate(j.main.comparisons))
+        return (f"The {fig} target for {label.replace(', ' + period_words(o.period), '')} in {period_words(o.period)}, "
+                f"set by {claimant}, was {j.verdict}: {parts}." + _round_words(j, first))
+    lead = f"{possessive(claimant)} {claim_words(o, j.unit)} ({label})"
+    if len(j.readings) > 1:
+        return _readings_sentence(j, lead, base_unit)
+    return f"{lead} {_reading_clause(j, j.main, base_unit)}"
+
+
+def _reading_clause(j, r, base_unit) -> str:
+    fits = [c for c in r.comparisons if c.reporter in r.follows]
+    others = [c for c in r.comparisons if c.reporter not in r.follows]
+    first = fits[0] if fits else (r.comparisons[0] if r.comparisons else None)
+    if r.verdict == "consistent":
+        return ("matches " + " and ".join(_statistics_of(c, j, base_unit) for c in fits)
+                + _others(others, j, base_unit) + "." + _round_words(j, first))
+    if r.verdict == "near":
+        c = fits[0]
+        return (f"is close to {_statistics_of(c, j, base_unit)}: {_near_words(c, j)}"
+                + _others(others, j, base_unit) + "." + _round_words(j, first))
+    parts = [_statistics_of(c, j, base_unit) for c in r.comparisons]
+    return "does not match " + parts[0] + "".join(f", nor {p}" for p in parts[1:]) + "." + _round_words(j, first)
+
+
+def _readings_sentence(j, lead: str, base_unit) -> str:
+    """A claim with no stated year: each reporter's value under each plausible year, or, when the readings
+    agree, the verdict of the claim's own year with the other years' values beside it."""
+    measure = j.observation.measure
+    ordered = sorted(j.readings, key=lambda r: r.period)
+
+    def when(r, c) -> str:
+        if measure in (Measure.change_pct, Measure.multiple):
+            return f"{period_words(c.readings[1].period)} to {period_words(c.period)}"
+        return period_words(c.period)
+
+    if j.verdict != "indeterminate":
+        follows = set(j.main.follows) or {c.reporter for c in j.main.comparisons}
+        others = "; ".join(f"{headline_value(c, measure, j.unit)} for {when(r, c)}"
+                           for r in ordered if r is not j.main for c in r.comparisons if c.reporter in follows)
+        clause = _reading_clause(j, j.main, base_unit).removesuffix(".")
+        round_words = _round_words(j, j.main.comparisons[0])
+        clause = clause.removesuffix(round_words.removesuffix(".")).removesuffix(".") if round_words else clause
+        return f"{lead} {clause}, and the same whichever year is meant ({others})." + round_words
+    reporters = list(dict.fromkeys(c.reporter for r in ordered for c in r.comparisons))
+    parts = []
+    for reporter in reporters:
+        values = [f"{headline_value(c, measure, j.unit)} for {when(r, c)} ({VERDICT_SHORT[FACT_OF[c.outcome]]})"
+                  for r in ordered for c in r.comparisons if c.reporter == reporter]
+        parts.append(f"{possessive(reporter)} statistics give " + ", ".join(values))
+    return f"{lead} gives no year, and the plausible years disagree: " + "; ".join(parts) + "."
+
+
+FACT_OF = {"within": "consistent", "near": "near", "outside": "inconsistent"}
+
+
+VERDICT_SHORT = {"consistent": "matches", "near": "close", "inconsistent": "does not match",
+                 "met": "met", "missed": "missed", "pending": "pending", "indeterminate": "depends on the year"}
+
+SMALL_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+
+
+def _joint_sentence(j, claimant: str, name: str) -> str:
+    o = j.observation
+    k = SMALL_NUMBERS.get(len(j.joint), str(len(j.joint)))
+    names = listing(m.entity for m in j.joint)
+    c = j.main.comparisons[0] if j.main.comparisons else None
+    reporter = c.reporter if c else "the"
+    when = period_words(c.period) if c else period_words(o.period)
+    leaders = listing(e for e, _ in j.leaders) if j.leaders else "none"
+    claim = f"{possessive(claimant)} claim that {names} are the {k} largest ({name}, {period_words(o.period)})"
+    if j.verdict == "consistent":
+        return f"{claim} matches {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}."
+    missing = "; ".join(f"{m.entity} was {ordinal(round(m.value))}" if m.value is not None else f"{m.entity} is not ranked"
+                        for m in j.joint if not m.within)
+    return f"{claim} does not match {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}; {missing}."
+
+
+def verdict_brief(j) -> str:
+    """The verdict after the figure: 'matches Russia’s statistics ($63.55bn)', 'missed: China $67.95bn, …'."""
+    o = j.observation
+    r = j.main
+    if j.joint:
+        return (f"{VERDICT_SHORT[j.verdict]} {possessive(r.comparisons[0].reporter)} statistics"
+                if r.comparisons else VERDICT_WORDS[j.verdict])
+    if j.target:
+        if j.verdict == "pending":
+            return "pending"
+        return f"{j.verdict}: " + ", ".join(f"{c.reporter} {headline_value(c, o.measure, j.unit)}" for c in r.comparisons)
+    if j.verdict == "indeterminate":
+        return "depends on the year meant (" + "; ".join(
+            f"{period_words(x.period)} {VERDICT_SHORT[x.verdict]}" for x in sorted(j.readings, key=lambda x: x.period)) + ")"
+    fits = [c for c in r.comparisons if c.reporter in r.follows]
+    if j.verdict == "consistent":
+        return "matches " + " and ".join(
+            f"{possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})" for c in fits)
+    if j.verdict == "near":
+        c = fits[0]
+        return f"is close to {possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})"
+    return "does not match " + " or ".join(
+        f"{possessive(c.reporter)} statistics ({headline_value(c, o.measure, j.unit)})" for c in r.comparisons)
+
+
+def verdict_title(j, claimant: str) -> str:
+    """A short headline: '$64bn (Liu Changmin) matches Russia’s statistics ($63.55bn)'."""
+    o = j.observation
+    if j.joint:
+        names = listing(m.entity for m in j.joint)
+        k = SMALL_NUMBERS.get(len(j.joint), str(len(j.joint)))
+        return f"“{names} are the {k} largest” ({claimant}): {verdict_brief(j)}"
+    if j.target:
+        brief = verdict_brief(j)
+        return f"Target {figure(o, j.unit)} for {o.period} " + (f"({claimant}): pending" if brief == "pending" else brief)
+    separator = ": " if j.verdict == "indeterminate" else " "
+    return f"{capital(figure(o, j.unit))} ({claimant}){separator}{verdict_brief(j)}"
+
+
+def fits_words(c, measure: Measure, unit: Unit | None) -> str:
+    """'matches Russia’s ($63.55bn for 2015)', 'is close to China’s ($67.95bn for 2015)'."""
+    verb = "matches" if c.outcome == "within" else "is close to"
+    return f"{verb} {possessive(c.reporter)} ({headline_value(c, measure, unit)} for {period_words(c.period)})"

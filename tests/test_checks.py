@@ -124,7 +124,7 @@ def test_targets_report_missed_by_how_much_for_each_source(tmp_path):
             obs("z", "60", period="2016", source_id="a")]
     result = run_checks(make_dataset(tmp_path, rows))
     outcomes = {f.obs_ids: f for f in of(result, "target_outcome")}
-    assert outcomes[("t", "x")].severity == "warning" and outcomes[("t", "x")].numbers["shortfall"] == [30.0, 32.0]
+    assert outcomes[("t", "x")].severity == "info" and outcomes[("t", "x")].numbers["shortfall"] == [30.0, 32.0]
     assert "short by $35bn to $37bn" in outcomes[("t", "y")].explanation
     assert outcomes[("t2", "z")].severity == "info" and outcomes[("t2", "z")].title.startswith("Target met")
 
@@ -152,7 +152,7 @@ def test_severity_filter_and_json_shape(tmp_path):
     assert len(filter_by_severity(flags, "info")) == len(flags)
     doc = json.loads(json.dumps([f.model_dump(mode="json") for f in flags]))
     assert set(doc[0]) == {"id", "kind", "severity", "title", "explanation", "obs_ids", "source_ids", "numbers",
-                           "verdict"}
+                           "verdict", "sentence"}
     assert all(f["verdict"] is None for f in doc)  # only reference checks carry one
 
 

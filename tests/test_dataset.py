@@ -134,9 +134,9 @@ def test_missing_trailing_cells_are_empty_and_extra_cells_are_an_error():
     assert {(e.row, e.column) for e in p.errors} == {(3, "measure"), (3, "qualifier"), (3, "source_id"), (3, "quote")}
     assert all(e.message.startswith("required") for e in p.errors)
     p = one(good + good.split(b"\n")[1] + b",surplus\n")
-    assert [(e.row, e.message) for e in p.errors] == [(3, "expected 15 cells, found more (an unquoted comma inside a cell?)")]
+    assert [(e.row, e.message) for e in p.errors] == [(3, "expected 16 cells, found more (an unquoted comma inside a cell?)")]
     p = one(good + good.split(b"\n")[1] + b",surplus,and,more\n")  # the row-by-row reader counts them
-    assert [(e.row, e.message) for e in p.errors] == [(3, "expected 15 cells, found 18 (an unquoted comma inside a cell?)")]
+    assert [(e.row, e.message) for e in p.errors] == [(3, "expected 16 cells, found 19 (an unquoted comma inside a cell?)")]
     p = one(good.replace(b"\n", b",\n"))  # a trailing empty cell on every line is harmless
     assert p.errors == [] and len(p.rows) == 1
 

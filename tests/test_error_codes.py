@@ -35,7 +35,7 @@ CASES = {
     "header": (lambda: parse_table("e.csv", HEADER.replace(b"quote", b"qoute") + b"\n" + ROW + b"\n",
                                    "observations").errors, 1, "qoute", "unknown column 'qoute' (did you mean 'quote'?)"),
     "structure": (lambda: parse_table("e.csv", HEADER + b"\n" + ROW + b",x\n", "observations").errors, 2, None,
-                  "expected 15 cells, found more (an unquoted comma inside a cell?)"),
+                  "expected 16 cells, found more (an unquoted comma inside a cell?)"),
     "limit": (lambda: parse_table("e.csv", HEADER + b"\n" + ROW + b"\n" * 500_000, "observations").errors, None, None,
               "the file has 500,002 lines"),
     "cell": (lambda: upload_errors([trade("x", period="2015-13")]), 2, "period", "'2015-13' is not a real calendar date"),

@@ -23,7 +23,9 @@ from indicators.checks import run_checks
 from .conftest import DATA, ROOT
 
 CHART = "china-russia-trade"
-TRADE_2015_CONFLICT = "Liu Fenghua and Liu Changmin disagree on China–Russia bilateral trade (2015)"
+TRADE_2015_CONFLICT = "$69bn and $64bn for 2015: two countries’ statistics, not a disagreement"
+TRADE_2015_SENTENCE = ("Liu Fenghua’s $69bn and Liu Changmin’s $64bn (China–Russia bilateral trade, 2015) are two "
+                       "countries’ statistics, not a disagreement about the world")
 needs_chromium = pytest.mark.skipif(export.image_support() is not None, reason=str(export.image_support()))
 
 
@@ -109,7 +111,10 @@ def test_chart_sheets_hold_the_figures_their_sources_and_flags(checked):
     assert TRADE_2015_CONFLICT in set(flags["title"])
     # the 28% change is not drawn as a point but its flags concern the chart
     assert "change_mismatch" in set(flags["kind"])
-    assert flags["severity"].iloc[0] == "conflict"
+    order = {"conflict": 0, "warning": 1, "info": 2}
+    assert list(flags["severity"].map(order)) == sorted(flags["severity"].map(order))  # most serious first
+    explained = flags[flags["title"] == TRADE_2015_CONFLICT].iloc[0]
+    assert explained["severity"] == "info" and explained["sentence"].startswith(TRADE_2015_SENTENCE)
 
 
 def test_cite_this_figure(checked):
@@ -207,10 +212,11 @@ def test_briefing_pack_carries_images_data_citations_and_flags(checked):
     readme = files["README.md"].decode("utf-8")
     assert "## China–Russia bilateral trade" in readme and "## Russian crude oil exports to China" in readme
     assert "Dataset: r42" in readme and "Liu Changmin, cited by Michal Makocki" in readme
-    assert f"**CONFLICT**: {TRADE_2015_CONFLICT}" in readme
-    # every flag on the chart's figures travels with it
-    for title in export.chart_sheets(*checked, CHART)["flags"]["title"]:
-        assert title.replace("*", "\\*").replace("_", "\\_") in readme
+    assert f"**INFO**: {TRADE_2015_SENTENCE}" in readme
+    assert "**CONSISTENT**: Liu Changmin’s $64bn (China–Russia bilateral trade, 2015) matches Russia’s" in readme
+    # every flag on the chart's figures travels with it, as the sentence a briefer pastes
+    for sentence in export.chart_sheets(*checked, CHART)["flags"]["sentence"]:
+        assert sentence.replace("*", "\\*").replace("_", "\\_") in readme
     wb = openpyxl.load_workbook(io.BytesIO(files["data.xlsx"]))
     assert wb.sheetnames == [CHART, "russia-china-crude-exports", "sources", "flags"]
     assert all(c.data_type != "f" for ws in wb for row in ws.iter_rows() for c in row)
@@ -224,7 +230,7 @@ def test_briefing_pack_without_images_says_why(checked, monkeypatch):
     assert set(files) == {"README.md", "data.xlsx"}
     readme = files["README.md"].decode("utf-8")
     assert "Images were left out of this pack: Image downloads need a Chromium (test)" in readme
-    assert TRADE_2015_CONFLICT in readme
+    assert TRADE_2015_SENTENCE in readme
 
 
 def test_briefing_pack_readme_escapes_csv_markdown(checked, monkeypatch):

@@ -89,7 +89,7 @@ def test_a_wide_row_is_read_exactly_and_at_once():
     assert not parsed.errors and len(parsed) == 1
     extra = HEADER + b"\n" + ROW + b"," * 3_000 + b"x\n"
     (error,) = parse_table("wide.csv", extra, "observations").errors
-    assert str(error) == "wide.csv:2:-: expected 15 cells, found 3015 (an unquoted comma inside a cell?)"
+    assert str(error) == "wide.csv:2:-: expected 16 cells, found 3016 (an unquoted comma inside a cell?)"
 
 
 def test_text_after_a_closing_quote_is_refused_not_glued():

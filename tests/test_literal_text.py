@@ -111,3 +111,26 @@ def test_hostile_names_from_a_register_are_literal_in_the_import_note(private_st
     assert notes and all("<a" not in b and "<strong" not in b and "\u202e" not in b for b in notes), notes
     assert any("in no region (counted in World only)" in b and "\\u202eR" in b for b in notes), notes
     assert "evil" not in markdown_texts(at)
+
+
+def test_verdict_sentences_and_findings_carry_hostile_names_as_escaped_text(hostile_data):
+    """The verdicts' sentences (overview findings, Inconsistencies cards, a chart's notes) hold names from
+    data: shown through `md` (beside a badge, so markdown), never a link, markup or a bidi trick."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    pages = {"overview": at}
+    for page in ("views/inconsistencies.py", "views/trade.py"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+        at.switch_page(page).run()
+        pages[page] = at
+    trade = pages["views/trade.py"]
+    trade.pills[0].set_value("china-russia-trade").run()  # its Chart tab: the findings under the chart
+    seen = 0
+    for name, at in pages.items():
+        assert not at.exception, (name, [e.value for e in at.exception])
+        for text in [m.value for m in at.markdown] + [c.value for c in at.caption]:
+            if "evil" not in text:
+                continue
+            seen += 1
+            for trigger in TRIGGERS:
+                assert trigger not in text, (name, trigger, text)
+    assert seen, "the hostile indicator name should reach at least one verdict sentence"

@@ -77,7 +77,7 @@ def chart_title(figure: dict) -> str:
 
 # Each chart page's first chart, as the article states it: the figures drawn (as written) and who states them.
 FIRST_CHARTS = {
-    "views/trade.py": ("China–Russia bilateral trade", ["$95bn ⚠", "$64bn ⚠", "$69bn ⚠", "$100bn target"],
+    "views/trade.py": ("China–Russia bilateral trade", ["$95bn", "$64bn", "$69bn", "$100bn target"],
                        "Liu Changmin (cited by Michal Makocki)"),
     "views/security.py": ("SCO member states", ["6", "8 target", "5"], "Marc Julienne"),
     "views/military.py": ("Share of Russian arms exports by region", ["60%"],
@@ -114,29 +114,40 @@ def test_a_chart_page_draws_its_first_chart_and_names_every_other_in_its_picker(
 
 def test_sidebar_says_what_is_shown():
     at = open_page()
-    assert "59 figures · 29 sources · 50 events  \nOpen flags: **4** conflicts · **17** warnings · 9 notes" in [
+    assert "59 figures · 29 sources · 50 events  \nOpen flags: **0** conflicts · **9** warnings · 20 notes" in [
         m.value for m in at.sidebar.markdown]
     (caption,) = [c.value for c in at.sidebar.caption]
     assert caption.startswith("Dataset: revision 0 (") and "content " in caption
 
 
-def test_overview_shows_both_2015_trade_figures_with_a_badge():
+def test_overview_shows_both_2015_trade_figures_and_whose_statistics_each_matches():
     at = open_page()
     text = [m.value for m in at.markdown]
     label = next(i for i, v in enumerate(text) if v.startswith("**China–Russia bilateral trade"))
     assert "$64bn · $69bn" in text[label + 1]  # the value under its title, whole (it wraps, never cut)
-    assert "sources disagree" in text[label + 2] and text[label + 2].startswith(":red[")
+    captions = [c.value for c in at.caption]
+    assert ("Official statistics: \\$64bn\\: matches Russia’s statistics \\(\\$63\\.55bn\\) · \\$69bn\\: is close to "
+            "China’s statistics \\(\\$67\\.95bn\\)") in " ".join(captions)
+    assert any("two countries’ statistics, not a disagreement" in c for c in captions)
+    assert not any("sources disagree" in v for v in text)  # the statistics explain the two figures
     crude = next(i for i, v in enumerate(text) if "crude" in v and v.startswith("**"))
     assert ">37.63 million tonnes<" in text[crude + 1]  # a card names its unit
 
 
-def test_overview_lists_the_most_serious_flags_first():
+def test_overview_leads_with_what_the_statistics_say():
     at = open_page()
-    assert "4 conflicts, 17 warnings, 9 notes. All of them, with quotes and arithmetic, on the Inconsistencies page." in [
-        c.value for c in at.caption]
+    assert [s.value for s in at.subheader][0] == "What the official statistics say"
+    assert at.caption[0].value.startswith("Of 14 figures tested against the official statistics, 5 do not match, "
+                                          "1 depends on the year meant")
+    findings = [m.value for m in at.markdown if m.value.startswith(":") and "-badge[" in m.value]
+    assert len(findings) == 5
+    assert findings[0].startswith(":blue-badge[two countries’ statistics] Liu Fenghua’s \\$69bn and Liu Changmin’s "
+                                  "\\$64bn")
+    assert all(f.startswith(":red-badge[does not match]") for f in findings[1:])
+    assert "Chen Yu’s 40% decrease" in " ".join(findings)
+    assert "[" not in " ".join(findings).replace("-badge[", "")  # sentences, no interval notation
+    assert "Flags the statistics do not settle" in [s.value for s in at.subheader]
     cards = [m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value]
-    assert cards[0].startswith("**Liu Fenghua and Liu Changmin disagree on China–Russia bilateral trade \\(2015\\)**")
-    assert "Liu Fenghua \\(cited by Duchâtel\\) gives \\$69bn" in cards[0]
     assert any(c.startswith("**Five “Nos” announced, four listed**") for c in cards)  # an editorial flag
     assert any(m.value.startswith("- 59 figures of 48 indicators, each with its verbatim quote") for m in at.markdown)
 
@@ -151,7 +162,7 @@ def test_trade_page_charts_carry_title_footnote_target_and_implied_values():
     names = [t.get("name", "") for t in trade["data"]]
     assert "Implied by a stated change or multiple" in names
     texts = " ".join(" ".join(t.get("text", []) or []) for t in trade["data"])
-    assert "$100bn target" in texts and "$64bn ⚠" in texts and "$69bn ⚠" in texts
+    assert "$100bn target" in texts and "$64bn" in texts and "$69bn" in texts and "⚠" not in texts
     assert trade["layout"]["template"]["layout"]  # explicit template, so exports match the screen
 
 
@@ -166,13 +177,18 @@ def test_security_page_shows_bounds_and_approximations_as_such():
     assert arrows  # the open end of ">5,000" points upwards
 
 
-def test_inconsistency_cards_show_quotes_and_filter_by_author():
+def test_inconsistency_cards_are_grouped_by_finding_and_filter_by_author_and_verdict():
     at = open_page("views/inconsistencies.py")
-    assert "21 of 30 flags" in [m.value for m in at.markdown]  # conflicts and warnings by default
-    first = next(m.value for m in at.markdown if m.value.startswith(":red["))
-    assert first == ":red[:material/error:] **A 28% decrease \\(Liu Changmin\\) does not match \\$95bn → \\$64bn**"
+    assert "29 of 29 flags" in [m.value for m in at.markdown]
+    sections = [s.value for s in at.subheader]
+    assert sections[:2] == ["Claims the official statistics contradict (5)",
+                            "Claims whose verdict depends on the year meant (1)"]
+    assert "Disagreements the official statistics explain (4)" in sections
+    first = next(m.value for m in at.markdown if m.value.startswith(":orange["))
+    assert first.startswith(":orange[:material/warning:] :red-badge[does not match] **")
     body = " ".join(m.value for m in at.markdown)
     assert "Liu Fenghua" in body and "Bilateral trade totalled \\$95 billion" in body
+    assert "Liu Changmin’s \\$64bn \\(China–Russia bilateral trade, 2015\\) matches Russia’s statistics" in body
 
     def shown() -> tuple[int, int]:
         line = next(m.value for m in at.markdown if m.value.endswith(" flags") and " of " in m.value)
@@ -185,9 +201,17 @@ def test_inconsistency_cards_show_quotes_and_filter_by_author():
     chen_yu = shown()
     assert chen_yu[1] == everything[1] and 1 <= chen_yu[0] < everything[0]
     titles = [m.value for m in at.markdown if m.value.startswith(":")]
-    assert titles and all("Chen Yu" in t for t in titles)  # his 44.8% and −40% against Russia's statistics
-    next(m for m in at.multiselect if m.label == "Severity").set_value(["conflict", "warning", "info"]).run()
-    assert shown()[0] > chen_yu[0] and not at.exception
+    judged = [t for t in titles if "-badge[" in t]
+    assert len(judged) == 3 and all("\\(Chen Yu" in t for t in judged)  # his 44.8%, −40%, "four times" against Russia's
+    assert any("Europe trades four times more" in t for t in titles)  # the editorial note on his comparison
+    author.set_value([]).run()
+    verdict = next(m for m in at.multiselect if m.label == "Verdict against official statistics")
+    assert verdict.options[:3] == ["inconsistent: does not match the statistics",
+                                   "indeterminate: depends on the year meant (the text gives none)",
+                                   "missed: target missed"]
+    verdict.set_value(["indeterminate"]).run()
+    assert shown()[0] == 1 and [s.value for s in at.subheader] == ["Claims whose verdict depends on the year meant (1)"]
+    assert not at.exception
 
 
 def test_a_flag_link_brings_its_chart_first():
@@ -220,8 +244,8 @@ def test_sources_page_names_the_writers_and_what_each_claimant_contributes():
     assert writers.loc["Mathieu Duchâtel", "cites"] == "Chen Yu, Fu Ying, Liu Fenghua"
     claimants = at.dataframe[1].value.set_index("source_id")
     liu_fei = claimants.loc["liu-fei-sheldon-duplaix"]
-    assert (liu_fei["claimed by"], liu_fei["figures"], liu_fei["flags"]) == ("Liu Fei", 5, 6)
-    assert "[warning] 60% (Liu Fei) does not match SIPRI’s statistics (66.2%)" in liu_fei["flag titles"]
+    assert (liu_fei["claimed by"], liu_fei["figures"], liu_fei["flags"]) == ("Liu Fei", 5, 5)  # one joint rank flag
+    assert "[warning] 60% (Liu Fei) does not match SIPRI’s statistics (66.20%)" in liu_fei["flag titles"]
 
 
 def test_data_page_filters_and_counts():

@@ -107,8 +107,8 @@ def test_the_labels_of_one_year_are_placed_apart(checked):
         where = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(trace.x)
         for x, text, position in zip(trace.x, trace.text, where):
             placed.setdefault(str(x), {})[text] = position
-    assert placed["2014"] == {"$95bn ⚠": "middle left", "(1)": "middle right", "(2)": "middle right"}
-    assert placed["2015"] == {"$64bn ⚠": "middle left", "$69bn ⚠": "top center", "$100bn target": "top center",
+    assert placed["2014"] == {"$95bn": "middle left", "(1)": "middle right", "(2)": "middle right"}
+    assert placed["2015"] == {"$64bn": "middle left", "$69bn": "top center", "$100bn target": "top center",
                               "(3)": "middle right"}
     alone = build_figure(*checked, "russia-vietnam-trade")  # one claim a year: beside its marker, as before
     assert {t.textposition for t in alone.data if t.mode == "markers+text" and t.name.startswith("Liu")} == {"middle right"}

@@ -43,7 +43,7 @@ def apply(store: Store, uploads, mode="merge", message="test", editor="tester"):
 def test_the_canonical_folder_is_revision_0_once(store):
     head = store.head()
     assert (head.id, head.kind, head.parent_id) == (0, "canonical", None)
-    assert {f.table for f in head.files} == {"sources", "indicators", "observations", "flags", "events", "series", "links"}
+    assert {f.table for f in head.files} == {"sources", "indicators", "observations", "flags", "events", "series", "links", "memberships"}
     assert store.files(0)["observations"] == (DATA / "observations.csv").read_bytes()
     assert store.ensure_initialised(DATA).id == 0 and len(store.history()) == 1
 
@@ -128,7 +128,7 @@ def test_zip_of_a_revision_holds_its_csvs(store):
     import zipfile
 
     names = zipfile.ZipFile(io.BytesIO(store.zip(0))).namelist()
-    assert sorted(names) == [f"revision-0/{t}.csv" for t in ("events", "flags", "indicators", "links", "observations", "series", "sources")]
+    assert sorted(names) == [f"revision-0/{t}.csv" for t in ("events", "flags", "indicators", "links", "memberships", "observations", "series", "sources")]
 
 
 def test_an_upload_that_no_longer_fits_the_head_is_refused(store):

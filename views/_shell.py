@@ -20,7 +20,7 @@ from indicators.checks import CheckResult, run_checks
 from indicators.loading import parse_files
 from indicators.dataset import Dataset, combine
 from indicators.store import Store, StoreError, database_url
-from indicators.summaries import md
+from indicators.summaries import VERDICT_BADGES, chart_findings, md
 from indicators.text import inert, inert_frame
 from views._plotly import draw_figure
 from views.routes import FILE
@@ -176,6 +176,8 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
         if chart.open:
             with chart:
                 draw_figure(fig, key=f"plot-{spec.id}", config=PLOTLY_CONFIG)
+                for flag in chart_findings(state.dataset, state.result, spec.indicator_id):
+                    st.caption(f"{VERDICT_BADGES[flag.verdict or 'explained']} {md(flag.sentence)}")
         if rows.open:
             with rows:
                 if spec.kind == "ranking":

@@ -219,12 +219,18 @@ with tab_upload:
         st.markdown("`data/examples/` holds a labelled example file; upload it here to see a preview.")
 
 # --------------------------------------------------------------------------- history
+def table_rows(revision) -> dict[str, int]:
+    """Rows per table in the schema's order: the claims' tables first, memberships last."""
+    rows = {f.table: f.rows for f in revision.files}
+    return {t: rows[t] for t in TABLES if t in rows}
+
+
 with tab_history:
     history = store().history()
     show_table(
         pd.DataFrame([{"revision": r.id, "parent": r.parent_id, "time (UTC)": r.created_at, "kind": r.kind,
                        "message": r.message, "editor": r.editor,
-                       **{f.table: f.rows for f in r.files}} for r in history]),
+                       **table_rows(r)} for r in history]),
         hide_index=True,
     )
     ids = [r.id for r in history]

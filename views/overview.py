@@ -1,10 +1,11 @@
-"""Overview: headline figures (every source's value side by side), the most serious flags."""
+"""Overview: what the official statistics say about the authors' figures first, then the headline figures
+(every source's value side by side) and the flags the statistics do not settle."""
 
 import html
 
 import streamlit as st
 
-from indicators.summaries import flag_counts, headlines, md, top_flags
+from indicators.summaries import FINDINGS_SHOWN, VERDICT_BADGES, findings, findings_summary, flag_counts, headlines, md, top_flags
 from views._shell import app_state
 from views.routes import FILE
 
@@ -15,6 +16,16 @@ st.markdown(
     "with who claims it, where, and the exact sentence; checked for disagreements between authors, "
     "for arithmetic that does not add up, and against the official statistics (IMF DOTS trade, SIPRI arms transfers)."
 )
+
+st.subheader("What the official statistics say")
+st.caption(md(findings_summary(state.result)))
+found = findings(state.result)
+for n, flag in enumerate(found[:FINDINGS_SHOWN]):
+    with st.container(border=True, key=f"finding-{n}"):
+        st.markdown(f"{VERDICT_BADGES[flag.verdict or 'explained']} {md(flag.sentence)}")
+if len(found) > FINDINGS_SHOWN:
+    st.page_link(FILE["inconsistencies"], label=f"All {len(found)} findings, with quotes and arithmetic",
+                 icon=":material/fact_check:")
 
 st.subheader("Headline figures")
 # Not st.metric: it cuts a long label or value to one line ("$64bn · $6…"). Markdown wraps, so every
@@ -36,14 +47,16 @@ for start in range(0, len(cards), 4):
                 st.caption(md(" · ".join(card.sources)))
             if card.verdict_line:
                 st.caption(":material/fact_check: Official statistics: " + md(card.verdict_line))
+            for sentence in card.explained:
+                st.caption(":material/info: " + md(sentence))
 
 counts = flag_counts(state.result)
-st.subheader("Most serious flags")
-st.caption(f"{counts['conflict']} conflicts, {counts['warning']} warnings, {counts['info']} notes. "
+st.subheader("Flags the statistics do not settle")
+st.caption(f"{counts['conflict']} conflicts, {counts['warning']} warnings, {counts['info']} notes in all. "
            "All of them, with quotes and arithmetic, on the Inconsistencies page.")
 for flag in top_flags(state.result):
     with st.container(border=True):
-        st.markdown(f"**{md(flag.title)}**  \n{md(flag.explanation)}")
+        st.markdown(f"**{md(flag.title)}**  \n{md(flag.sentence or flag.explanation)}")
         st.caption(f"{flag.severity.value} · {flag.kind} · {flag.id}")
 st.page_link(FILE["inconsistencies"], label="All inconsistencies", icon=":material/warning:")
 
