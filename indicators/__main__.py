@@ -368,6 +368,11 @@ def main(argv: list[str] | None = None) -> int:
             print(error)
         print(stop, file=sys.stderr)
         return stop.code
+    except Exception as exc:  # noqa: BLE001 - whatever the input, a sentence and exit 1, never a traceback
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        print(f"{args.command} failed unexpectedly ({type(exc).__name__}{': ' + detail if detail else ''}); "
+              "nothing was written", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -29,14 +29,33 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = b"\xef\xbb\xbf"
 
 
+_BLANK_BEFORE = " \n\x0b\x0c\u00a0"
+
+
 def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe.
+    """A cell a spreadsheet would run as a formula gets a leading apostrophe, also when spaces come
+    first (' =1+1': some spreadsheets skip them; imports strip them, which made it '=1+1').
 
     Plain numbers written as text ("-28", "-0.5") stay as they are: they are data.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(value):
-        return "'" + value
+    if isinstance(value, str):
+        bare = value.lstrip(_BLANK_BEFORE)
+        if bare.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(bare):
+            return "'" + value
     return value
+
+
+def neutral_csv(content: bytes) -> bytes:
+    """A stored CSV with every cell a spreadsheet would run neutralised; unchanged when none is (byte for byte)."""
+    import csv
+
+    text = content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if all(neutralise(cell) is cell for row in rows for cell in row):
+        return content
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([[neutralise(cell) for cell in row] for row in rows])
+    return out.getvalue().encode("utf-8")
 
 
 def _neutral_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from sqlalchemy import (
     Column,
@@ -40,7 +42,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from . import settings
 from .csvfile import CsvError
@@ -59,20 +61,58 @@ def database_url(secrets: Mapping | None = None) -> str:
     return normalise_url(str(url))
 
 
+_DRIVERS = {"postgresql+psycopg2": "postgresql+psycopg", "postgresql": "postgresql+psycopg",
+            "postgres": "postgresql+psycopg"}
+_LOCATION = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~-]*)(:[0-9]{1,5})?(/[^?#@]*)?(\?[^#@]*)?$")
+URL_SENTENCE = ("The database URL cannot be read. Write it as postgresql://USER:PASSWORD@HOST:5432/DBNAME, with "
+                "any @ / # : ? % in the user name or password percent-encoded (%40 %2F %23 %3A %3F %25).")
+
+
+def parse_url(url: str) -> URL:
+    """The URL as SQLAlchemy reads it, parsed once, whatever its password holds; psycopg 3 for PostgreSQL.
+
+    SQLAlchemy splits user:password at the first '@', so an unencoded '@', '/' or '#' in a password
+    leaked the rest of it into the host and database (and into every message). Here the credentials
+    end at the last '@' before a plain host[:port][/database][?query]; anything else is refused.
+    """
+    text = url.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+]*", scheme):
+        raise DatabaseUrlError(URL_SENTENCE)
+    scheme = _DRIVERS.get(scheme, scheme)
+    try:
+        if "@" not in rest:
+            return make_url(f"{scheme}://{rest}")
+        credentials, _, location = rest.rpartition("@")
+        if not _LOCATION.match(location):
+            raise DatabaseUrlError(URL_SENTENCE)
+        user, has_password, password = credentials.partition(":")
+        userinfo = quote(unquote(user), safe="") + (":" + quote(unquote(password), safe="") if has_password else "")
+        return make_url(f"{scheme}://{userinfo}@{location}")
+    except DatabaseUrlError:
+        raise
+    except Exception:  # noqa: BLE001 - SQLAlchemy's own message would repeat the URL
+        raise DatabaseUrlError(URL_SENTENCE) from None
+
+
 def normalise_url(url: str) -> str:
-    """postgresql://, postgres:// and postgresql+psycopg2:// URLs use the psycopg 3 driver (postgresql+psycopg://)."""
-    for prefix in ("postgresql+psycopg2://", "postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
+    """The URL parsed once and written back with its credentials percent-encoded, so that every later
+    reading (the engine, a worker, a message) sees the same parts; postgresql:// means psycopg 3."""
+    if url.startswith("sqlite:"):
+        return url
+    return parse_url(url).render_as_string(hide_password=False)
 
 
 def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
+    """The URL without its password, for messages and logs, however the password is written."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - a malformed URL is shown as nothing rather than leaked
-        return "(the configured database)"
+        parsed = parse_url(url)
+        if "password" in parsed.query:  # libpq also takes it as a parameter
+            parsed = parsed.update_query_dict({"password": "***"})
+        return parsed.render_as_string(hide_password=True)
+    except DatabaseUrlError:
+        return "(the configured database, whose URL cannot be read)"
+
 
 metadata = MetaData()
 revisions = Table(
@@ -100,6 +140,10 @@ revision_files = Table(
 
 class StoreError(Exception):
     """The database could not do what was asked. str() is one sentence a user can read."""
+
+
+class DatabaseUrlError(StoreError):
+    """The configured database URL cannot be parsed; str() is a sentence that does not repeat it."""
 
 
 class StoreUnavailable(StoreError):
@@ -319,14 +363,18 @@ class Store:
             return self._files(conn, revision_id)
 
     def zip(self, revision_id: int) -> bytes:
-        """A revision's CSV files as a zip, named as the data/ folder names them."""
+        """A revision's CSV files as a zip, named as the data/ folder names them, formula-neutral like every
+        download: a cell a spreadsheet would run ('=HYPERLINK(…)' from an imported name) gets a leading
+        apostrophe. The database keeps the cells as written (a dump is the exact copy)."""
         import io
         import zipfile
+
+        from .sheets import neutral_csv
 
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
             for table, content in sorted(self.files(revision_id).items()):
-                archive.writestr(f"revision-{revision_id}/{table}.csv", content)
+                archive.writestr(f"revision-{revision_id}/{table}.csv", neutral_csv(content))
         return buf.getvalue()
 
     def _revision(self, conn: Connection, revision_id: int) -> Revision | None:

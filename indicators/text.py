@@ -1,6 +1,10 @@
 """Text from data, made inert wherever it is shown: markdown pages, reports, terminals.
 
-Data is shown exactly as written, never as markup, a link or a terminal command.
+Data is shown exactly as written, never as markup, a link, a terminal command or a bidi trick.
+Streamlit links URLs and e-mail addresses in markdown after its escapes are undone (GFM's autolink
+literals are found in the parsed text), so pages show data through a path that parses nothing
+(`views._shell.literal`, tables); where Streamlit only offers markdown (alerts, pill, tab and
+expander labels), `md` escapes it and breaks the autolink patterns with an invisible word joiner.
 (Plotly labels: `charts.esc`.)
 """
 
@@ -9,11 +13,38 @@ from __future__ import annotations
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=@&])")
+WORD_JOINER = "\u2060"
+_LINK_TRIGGER = re.compile(r"(?i)(:)(?=/)|(www)(?=\.)|(@)")
 
 
 def md(text: object) -> str:
-    """Literal in Streamlit markdown: no emphasis, HTML, LaTeX ('$'), links or autolinks (':', '.', '@')."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")
+    """Literal in Streamlit markdown: no emphasis, HTML, LaTeX ('$'), links or autolinks, controls shown as codes.
+
+    Escapes do not stop GFM's autolinks (they are found after the escapes are undone): a word joiner
+    after '://' and 'www' and around '@' does, and is not seen.
+    """
+    text = terminal_safe("" if text is None else str(text))
+    text = _LINK_TRIGGER.sub(lambda m: m.group() + WORD_JOINER if m.group() != "@" else
+                             WORD_JOINER + "@" + WORD_JOINER, text)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def inert(text: object) -> str:
+    """Text for a path that parses nothing (st.text, st.html after escaping, table cells): controls and
+    bidirectional overrides shown as \\uXXXX, never obeyed."""
+    return terminal_safe("" if text is None else str(text))
+
+
+def inert_frame(frame):
+    """A table for the page with every text cell passed through `inert` (copied only when a cell needs it)."""
+    columns = [c for c in frame.columns if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string")]
+    needs = [c for c in columns if frame[c].map(lambda v: isinstance(v, str) and bool(_CONTROL.search(v))).any()]
+    if not needs:
+        return frame
+    out = frame.copy()
+    for c in needs:
+        out[c] = frame[c].map(lambda v: terminal_safe(v) if isinstance(v, str) else v)
+    return out
 
 
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
@@ -28,8 +59,9 @@ def md_readable(text: object) -> str:
     return flat.replace("](", "]\\(")
 
 
-# C0 and C1 controls (but newline and tab), DEL, and the bidirectional overrides that reorder text.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (but newline and tab), DEL, and the bidirectional marks, embeddings, overrides and
+# isolates that reorder text.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def terminal_safe(text: str) -> str:

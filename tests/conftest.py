@@ -106,6 +106,7 @@ def private_store(tmp_path_factory, monkeypatch):
     db = tmp_path_factory.mktemp("store") / "indicators.db"
     monkeypatch.setenv("INDICATORS_DB_URL", f"sqlite:///{db}")
     monkeypatch.delenv("INDICATORS_EDITOR_KEY", raising=False)
+    monkeypatch.setenv("INDICATORS_OPEN_EDITING", "1")  # the tests' local mode: anyone may apply, said explicitly
     return f"sqlite:///{db}"
 
 

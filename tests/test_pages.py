@@ -8,6 +8,8 @@ import html
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.text import md
+
 from .conftest import ROOT, figures
 from indicators.charts import plain
 
@@ -56,7 +58,7 @@ def chart_ids() -> dict[str, str]:
     from indicators.charts import chart_specs
     from indicators.loading import load_folder
 
-    return {s.title: s.id for s in chart_specs(load_folder(ROOT / "data").dataset)}
+    return {md(s.title): s.id for s in chart_specs(load_folder(ROOT / "data").dataset)}
 
 
 def pick(at: AppTest, title_part: str) -> AppTest:
@@ -101,12 +103,13 @@ def test_a_chart_page_draws_its_first_chart_and_names_every_other_in_its_picker(
     page = path.removeprefix("views/").removesuffix(".py")
     specs = chart_specs(load_folder(ROOT / "data").dataset, PAGE_CATEGORIES[page])
     picker = at.pills[0]
-    assert picker.options == [s.title for s in specs] and picker.options[0] == title and picker.indices == [0]
+    # a pill's label is markdown: each title is escaped (shown as written, never bold, red or a link)
+    assert picker.options == [md(s.title) for s in specs] and picker.options[0] == md(title) and picker.indices == [0]
     assert picker.label == f"{len(specs)} charts on this page: pick one"
     last = picker.options[-1]
     pick(at, last)
     (shown,) = figures(at)
-    assert chart_title(shown) == f"<b>{html.escape(last, quote=False)}</b>"
+    assert chart_title(shown) == f"<b>{html.escape(specs[-1].title, quote=False)}</b>"
     assert at.query_params["chart"] == specs[-1].id  # the picked chart is in the address, to share it
 
 

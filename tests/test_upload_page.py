@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from indicators.store import Store
@@ -20,9 +23,14 @@ def data_page() -> AppTest:
     return at
 
 
+def html_texts(at) -> list[str]:
+    """What st.html elements (text from data, shown literally) read as: tags dropped, entities decoded."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", el.proto.body)) for el in at.get("html")]
+
+
 def texts(at) -> str:
     return " ".join([m.value for m in at.markdown] + [e.value for e in at.error] + [s.value for s in at.success]
-                    + [c.value for c in at.caption])
+                    + [c.value for c in at.caption] + html_texts(at))
 
 
 def test_valid_upload_previews_then_applies_and_every_page_sees_it(private_store):

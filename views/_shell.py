@@ -5,6 +5,7 @@ Everything computed comes from `indicators`; this module only caches and lays ou
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from indicators.loading import parse_files
 from indicators.dataset import Dataset, combine
 from indicators.store import Store, StoreError, database_url
 from indicators.summaries import VERDICT_BADGES, chart_findings, md
+from indicators.text import inert, inert_frame
 from views._plotly import draw_figure
 from views.routes import FILE
 
@@ -33,6 +35,22 @@ class AppState:
     result: CheckResult
     revision: str  # what the sidebar and citations call this version of the data
     revision_id: int
+
+
+CAPTION = '<div style="font-size: 0.875rem; opacity: 0.7">{}</div>'
+QUOTE = '<blockquote style="border-left: 3px solid rgba(128, 128, 128, 0.5); margin: 0; padding-left: 1rem">{}</blockquote>'
+
+
+def literal(template: str, *values: object) -> None:
+    """App-written HTML with text from data in its {} slots, shown as written: escaped and sent through
+    st.html, which parses no markdown and links nothing (st.markdown links URLs and e-mail addresses
+    even when escaped); controls and bidi overrides show as \\uXXXX."""
+    st.html(template.format(*(html.escape(inert(v)) for v in values)))
+
+
+def show_table(frame: pd.DataFrame, **kwargs) -> None:
+    """st.dataframe of text from data: cells shown as written, controls and bidi overrides as \\uXXXX."""
+    st.dataframe(inert_frame(frame), **kwargs)
 
 
 def data_dir() -> Path:
@@ -96,7 +114,7 @@ def app_state() -> AppState:
         st.error(f"The active dataset ({md(label)}) is invalid: {len(errors)} error(s). "
                  "Nothing can be shown until it is fixed or reverted on the Data page (History).")
         st.page_link(FILE["data"], label="Open the Data page to revert", icon=":material/history:")
-        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
+        show_table(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
         st.stop()
     return state
 
@@ -127,7 +145,7 @@ def render_category_page(page: str, title: str, intro: str) -> None:
         st.session_state[key] = next(iter(titles))
     chosen = st.pills(
         f"{len(specs)} charts on this page: pick one", list(titles), required=True,
-        format_func=titles.get, key=key, on_change=_chart_in_url, args=(key,), width="stretch",
+        format_func=lambda chart_id: md(titles[chart_id]), key=key, on_change=_chart_in_url, args=(key,), width="stretch",
     )
     spec = next(s for s in specs if s.id == chosen)
     render_chart(state, spec)
@@ -154,20 +172,20 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
     """
     with st.container(border=True, key=f"chart-{spec.id}"):
         fig, points = _chart(store().url, state.revision_id, spec.id)
-        chart, table, sources = st.tabs(["Chart", "Table", "Sources"], key=f"tabs-{spec.id}", on_change="rerun")
+        chart, rows, sources = st.tabs(["Chart", "Table", "Sources"], key=f"tabs-{spec.id}", on_change="rerun")
         if chart.open:
             with chart:
                 draw_figure(fig, key=f"plot-{spec.id}", config=PLOTLY_CONFIG)
                 for flag in chart_findings(state.dataset, state.result, spec.indicator_id):
                     st.caption(f"{VERDICT_BADGES[flag.verdict or 'explained']} {md(flag.sentence)}")
-        if table.open:
-            with table:
+        if rows.open:
+            with rows:
                 if spec.kind == "ranking":
-                    st.dataframe(points[["who", "period", "rank", "entity", "label", "highlight"]], hide_index=True,
+                    show_table(points[["who", "period", "rank", "entity", "label", "highlight"]], hide_index=True,
                                  column_config={"who": "whose statistics", "label": "rank and value",
                                                 "highlight": "the claim's entity"})
                 else:
-                    st.dataframe(
+                    show_table(
                         points[["kind", "entity", "period", "label", "interval", "who", "quote", "flags", "obs_id"]],
                         hide_index=True,
                         column_config={"label": "figure as written", "interval": "values it allows"},
@@ -175,10 +193,11 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
         if sources.open:
             with sources:
                 for line in footnote_lines(state.dataset, point_source_ids(points)):
-                    st.markdown(md(line))
+                    literal("<p>{}</p>", line)
                 if spec.kind != "ranking":
                     for row in points[points["kind"].isin(["stated", "target"])].itertuples():
-                        st.markdown(f"> {md(row.quote)}\n\n— {md(row.who)}, *{md(row.article)}* ({md(row.label)}, {md(row.period)})")
+                        literal(QUOTE + "<p>— {}, <i>{}</i> ({}, {})</p>", row.quote, row.who, row.article, row.label,
+                                row.period)
         render_downloads(state, spec, fig)
 
 
@@ -209,4 +228,4 @@ def render_downloads(state: AppState, spec: ChartSpec, fig) -> None:
         with st.popover("Cite", help="Cite this figure"):
             st.code(export.cite_chart(state.dataset, spec.id, state.revision), language=None, wrap_lines=True)
     if missing:
-        st.caption(md(missing))
+        literal(CAPTION, missing)

@@ -28,7 +28,7 @@ if chosen:
         on_click="ignore",
     )
     for chart_id in chosen:
-        with st.expander(titles[chart_id]):
+        with st.expander(md(titles[chart_id])):
             st.code(export.cite_chart(state.dataset, chart_id, state.revision), language=None, wrap_lines=True)
 else:
     st.info("Pick at least one chart.")

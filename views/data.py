@@ -1,12 +1,15 @@
 """Data: every observation in a filterable table; uploads with preview; revision history and revert."""
 
 import datetime as dt
+import hashlib
+import math
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from indicators import export
-from indicators.access import configured_key, may_edit
+from indicators.access import ATTEMPTS, editor_access, may_edit
 from indicators.bounded import BudgetExceeded, run_bounded
 from indicators.changes import apply_upload_at, changed_frame, preview_upload, revision_diff
 from indicators.csvfile import MAX_ROWS
@@ -14,7 +17,7 @@ from indicators.imports.upload import ASKS_RETRIEVED, apply_import_at, downloads
 from indicators.schema import TABLES, describe_columns
 from indicators.store import ChangeRefused, StoreError
 from indicators.summaries import filter_observations, md, observations_table
-from views._shell import head_state, secrets, store
+from views._shell import CAPTION, head_state, literal, secrets, store, show_table
 
 SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say how many there are
 
@@ -22,15 +25,15 @@ SHOWN_ROWS = 1_000  # rows of a diff laid out in the page; the counts above say 
 def show_rows(diff) -> None:
     """The rows behind a diff's counts: added rows, changed cells, removed ids."""
     if diff.added_count:
-        st.dataframe(diff.added_head(SHOWN_ROWS), hide_index=True)
+        show_table(diff.added_head(SHOWN_ROWS), hide_index=True)
         if diff.added_count > SHOWN_ROWS:
             st.caption(f"The first {SHOWN_ROWS:,} of {diff.added_count:,} added rows.")
     if diff.changed:
-        st.dataframe(changed_frame(diff).head(SHOWN_ROWS), hide_index=True)
+        show_table(changed_frame(diff).head(SHOWN_ROWS), hide_index=True)
     if diff.removed:
         shown = diff.removed[:SHOWN_ROWS]
-        st.markdown("Removed ids: " + md(", ".join(shown)) + (f" … and {len(diff.removed) - len(shown):,} more"
-                                                             if len(diff.removed) > len(shown) else ""))
+        more = f" … and {len(diff.removed) - len(shown):,} more" if len(diff.removed) > len(shown) else ""
+        literal("<p>Removed ids: {}{}</p>", ", ".join(shown), more)
 
 
 @st.cache_resource(show_spinner="Checking the upload…", max_entries=16)
@@ -49,6 +52,13 @@ def planned_import(url: str, revision_id: int, uploads: tuple, retrieved: str | 
     return run_bounded(preview_import, store().files(revision_id), list(uploads), retrieved, what="Reading the download")
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def revision_zip(url: str, revision_id: int) -> bytes:
+    """A revision's zip, made while the page runs (so a database that is away is said on the page, and a
+    download after it went away still works) and once per revision: revisions never change."""
+    return store().zip(revision_id)
+
+
 def observations_tab(state) -> None:
     """Every figure in a filterable table, and the columns of each CSV."""
     table = observations_table(state.dataset, state.result)
@@ -59,7 +69,7 @@ def observations_tab(state) -> None:
     text = st.text_input("Search quotes, notes and names")
     shown = filter_observations(table, indicators, entities, sources, text)
     st.write(f"{len(shown)} of {len(table)} figures")
-    st.dataframe(shown, hide_index=True)
+    show_table(shown, hide_index=True)
     st.download_button("Download these rows (CSV)", data=export.to_csv_bytes(shown), file_name="observations-filtered.csv",
                        mime="text/csv", key="dl-filtered", on_click="ignore")
     with st.expander("The columns of each CSV (from the validation models)"):
@@ -77,20 +87,42 @@ with tab_table:
     if state is None:
         st.error(f"The active dataset ({md(head_label)}) is invalid: {len(head_errors)} error(s). "
                  "Revert to an earlier revision in the History tab, or upload a correction.")
-        st.dataframe(pd.DataFrame([e.as_dict() for e in head_errors]), hide_index=True)
+        show_table(pd.DataFrame([e.as_dict() for e in head_errors]), hide_index=True)
     else:
         observations_tab(state)
 
 # --------------------------------------------------------------------------- who may write
-key = configured_key(secrets())
-if key is None:
-    can_edit = True
-    mode_note = "Local single-user mode: no editor key is configured (set INDICATORS_EDITOR_KEY), so anyone here may apply."
-else:
+def editor_may_apply(access) -> tuple[bool, str]:
+    """The sidebar's key checked once per value entered (a rerun does not count again); wrong keys slow
+    down per session and per client (IP) and are logged (indicators.access.KeyAttempts)."""
     given = st.sidebar.text_input("Editor key", type="password", key="editor-key",
                                   help="Editors can upload and revert; everyone can look and download.")
-    can_edit = may_edit(given, key)
-    mode_note = "Editor mode." if can_edit else "View only: enter the editor key in the sidebar to upload or revert."
+    if not given:
+        return False, "View only: enter the editor key in the sidebar to upload or revert."
+    ctx = get_script_run_ctx()
+    ip = st.context.ip_address
+    who = (f"session {ctx.session_id if ctx else '-'}", f"client {ip if isinstance(ip, str) and ip else 'local'}")
+    checked = st.session_state.get("editor-key-checked")
+    fingerprint = hashlib.sha256(given.encode()).hexdigest()
+    if checked is None or checked[0] != fingerprint:
+        wait = ATTEMPTS.wait_s(*who)
+        if wait > 0:
+            return False, f"Too many wrong editor keys: try again in {math.ceil(wait)} s (nothing was checked)."
+        ok = may_edit(given, access.key)
+        ATTEMPTS.succeeded(*who) if ok else ATTEMPTS.failed(*who)
+        st.session_state["editor-key-checked"] = checked = (fingerprint, ok)
+    if checked[1]:
+        return True, "Editor mode."
+    return False, "Wrong editor key: view only. Wrong keys in a row make the next try wait longer."
+
+
+access = editor_access(secrets())
+if access.mode == "open":
+    can_edit, mode_note = True, access.note
+elif access.mode == "key":
+    can_edit, mode_note = editor_may_apply(access)
+else:
+    can_edit, mode_note = False, access.note
 
 # --------------------------------------------------------------------------- upload
 with tab_upload:
@@ -140,16 +172,16 @@ with tab_upload:
         elif not plan.ok:
             st.error(f"{len(plan.errors)} problem(s) found; nothing was applied and nothing stored has changed.")
             rows = error_rows(plan.errors) if downloads else [e.as_dict() for e in plan.errors]
-            st.dataframe(pd.DataFrame(rows), hide_index=True,
+            show_table(pd.DataFrame(rows), hide_index=True,
                          column_config={"row": st.column_config.NumberColumn(format="%d")})
         else:
             st.success("The upload is valid. Preview of what applying it would do:")
             if preview is not None:
-                st.markdown("Imports " + md("; ".join(preview.imported)) + ".")
+                literal("<p>Imports {}.</p>", "; ".join(preview.imported))
                 for note in preview.notes:
-                    st.caption(md(note))
+                    literal(CAPTION, note)
             for diff in plan.diffs:
-                st.markdown(f"**{md(diff.file)} → {diff.table}.csv**")
+                literal("<p><b>{} → {}.csv</b></p>", diff.file, diff.table)
                 m1, m2, m3, m4 = st.columns(4)
                 m1.metric("added", diff.added_count)
                 m2.metric("changed", len(diff.changed))
@@ -176,7 +208,7 @@ with tab_upload:
                 except (ChangeRefused, BudgetExceeded) as exc:
                     st.error(md(str(exc)))
                     if getattr(exc, "errors", None):
-                        st.dataframe(pd.DataFrame(error_rows(exc.errors)), hide_index=True)
+                        show_table(pd.DataFrame(error_rows(exc.errors)), hide_index=True)
                 except StoreError as exc:  # busy past the lock timeout, or the database went away
                     st.error(str(exc), icon=":material/cloud_off:")
                 else:
@@ -197,7 +229,7 @@ def table_rows(revision) -> dict[str, int]:
 
 with tab_history:
     history = store().history()
-    st.dataframe(
+    show_table(
         pd.DataFrame([{"revision": r.id, "parent": r.parent_id, "time (UTC)": r.created_at, "kind": r.kind,
                        "message": r.message, "editor": r.editor,
                        **table_rows(r)} for r in history]),
@@ -213,9 +245,15 @@ with tab_history:
             st.markdown(f"**{diff.table}.csv**: {diff.added_count} added, {len(diff.changed)} changed, "
                         f"{len(diff.removed)} removed")
             show_rows(diff)
-    st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=lambda: store().zip(rev.id),
+    try:
+        archive = revision_zip(store().url, rev.id)
+    except StoreError as exc:  # said here: a download generated on click fails with nothing on the page
+        archive = None
+        st.error(f"The zip of revision {rev.id} cannot be made now: {exc}", icon=":material/cloud_off:")
+    st.download_button(f"Download revision {rev.id} (zip of CSVs)", data=archive or b"", disabled=archive is None,
                        file_name=f"indicators-revision-{rev.id}.zip", mime="application/zip",
-                       key=f"dl-rev-{rev.id}", on_click="ignore")
+                       key=f"dl-rev-{rev.id}", on_click="ignore",
+                       help="Cells a spreadsheet would run as formulas (=, +, -, @) start with an apostrophe.")
     if rev.id != ids[0]:
         if st.button(f"Revert to revision {rev.id}", disabled=not can_edit,
                      help="Makes a new revision with this content; nothing is deleted"):

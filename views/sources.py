@@ -3,14 +3,14 @@
 import streamlit as st
 
 from indicators.summaries import source_table, writers
-from views._shell import app_state
+from views._shell import app_state, show_table
 
 state = app_state()
 st.title("Sources")
 st.subheader("ECFR writers")
-st.dataframe(writers(state.dataset), hide_index=True)
+show_table(writers(state.dataset), hide_index=True)
 st.subheader("Who claims what")
 st.caption("One row per claimant and article: how many figures and events it contributes, and the flags that involve it.")
-st.dataframe(source_table(state.dataset, state.result), hide_index=True,
+show_table(source_table(state.dataset, state.result), hide_index=True,
              column_config={"figures": st.column_config.NumberColumn(format="%d"),
                             "flags": st.column_config.NumberColumn(format="%d")})

@@ -5,18 +5,18 @@ import streamlit as st
 from indicators.charts import timeline_figure
 from indicators.summaries import events_table
 from views._plotly import draw_figure
-from views._shell import PLOTLY_CONFIG, app_state
+from views._shell import PLOTLY_CONFIG, app_state, show_table
 
 state = app_state()
 st.title("Timeline")
 since = st.slider("From year", 1890, 2016, 1996, help="Events before this year are hidden from the chart and the table")
 # Lazy tabs: only the open one is sent, so a page load draws the chart and not the table grid too.
-chart, table = st.tabs(["Chart", "Events table"], key="timeline-tabs", on_change="rerun")
+chart, events_tab = st.tabs(["Chart", "Events table"], key="timeline-tabs", on_change="rerun")
 if chart.open:
     with chart:
         draw_figure(timeline_figure(state.dataset, since=since), key="timeline", config=PLOTLY_CONFIG)
-if table.open:
-    with table:
+if events_tab.open:
+    with events_tab:
         events = events_table(state.dataset)
-        st.dataframe(events[events["date"].str[:4].astype(int) >= since][["date", "end_date", "title", "category", "who",
+        show_table(events[events["date"].str[:4].astype(int) >= since][["date", "end_date", "title", "category", "who",
                                                                            "quote", "note"]], hide_index=True)

@@ -16,7 +16,7 @@ from ..changes import to_csv
 from ..csvfile import CsvError, parse_table
 from ..schema import CsvRow
 from . import china_customs, icsr
-from .common import ImportResult
+from .common import ImportResult, capped_errors, guarded
 from .dots import import_dots
 from .sipri import HEADER_START, import_sipri
 
@@ -41,24 +41,34 @@ def kind_of(file: str, data: bytes) -> Kind | None:
 def import_files(kind: Kind, files: Sequence[tuple[str, bytes]], retrieved: str | None = None,
                  first_year: int | None = None) -> ImportResult:
     """Import downloads of one kind; two workbooks of one reporter are an error. Wind exports are one import
-    (a newer export revises and extends an older one)."""
+    (a newer export revises and extends an older one).
+
+    Whatever a file holds, it gives rows or errors (capped like a CSV's), never an exception.
+    """
     if kind == "china-customs":
-        return china_customs.import_china_customs(files, retrieved)
+        names = ", ".join(name for name, _ in files)
+        one = guarded(names, "China Customs exports (CSV) as Wind downloads them",
+                      lambda: china_customs.import_china_customs(files, retrieved))
+        one.errors = capped_errors(one.errors)
+        return one
     result = ImportResult()
     seen: dict[str, str] = {}
     for name, data in files:
         if kind == "dots":
-            one = import_dots(name, data, retrieved, **({"first_year": first_year} if first_year else {}))
+            one = guarded(name, "an IMF DOTS workbook (.xlsx) as downloaded",
+                          lambda: import_dots(name, data, retrieved, **({"first_year": first_year} if first_year else {})))
         elif kind == "icsr":
-            one = icsr.import_icsr(name, data, retrieved)
+            one = guarded(name, "ICSR's estimates (CSV) as transcribed",
+                          lambda: icsr.import_icsr(name, data, retrieved))
         else:
-            one = import_sipri(name, data, retrieved)
+            one = guarded(name, "SIPRI's trade register (CSV) as downloaded", lambda: import_sipri(name, data, retrieved))
         for source in one.sources:
             if source.source_id in seen:
                 one.errors.append(CsvError(name, None, None, None, f"{seen[source.source_id]} already gives "
                                            f"{source.source_id} ({source.reporter}): import one file per reporter"))
             seen[source.source_id] = name
         result.extend(one)
+    result.errors = capped_errors(result.errors)
     return result
 
 

@@ -13,13 +13,16 @@ import csv
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 
-from ..csvfile import CsvError
+from pydantic import ValidationError
+
+from ..csvfile import MAX_ERRORS, CsvError, ErrorCode
 from ..schema import CsvRow, Indicator, SeriesValue, Source
 
 SHARE_DECIMALS = 2
@@ -53,6 +56,155 @@ class ImportResult:
         self.sources += other.sources
         self.errors += other.errors
         self.notes += other.notes
+
+
+# --------------------------------------------------------------------------- bad input, bounded and in words
+
+
+class ErrorLog:
+    """An import's errors as the CSV path caps them: the first MAX_ERRORS kept, the rest only counted.
+
+    A register of a million one-cell lines costs a thousand messages, not a million: what a preview
+    returns is pickled to the server, cached and laid out as a table.
+    """
+
+    def __init__(self, limit: int = MAX_ERRORS) -> None:
+        self.limit = limit
+        self.kept: list[CsvError] = []
+        self.more: Counter[str] = Counter()
+
+    def append(self, error: CsvError) -> None:
+        if len(self.kept) < self.limit:
+            self.kept.append(error)
+        else:
+            self.more[error.file] += 1
+
+    def extend(self, errors: Iterable[CsvError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def __len__(self) -> int:
+        return len(self.kept) + sum(self.more.values())
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def __iter__(self):
+        return iter(self.listed())
+
+    def listed(self) -> list[CsvError]:
+        """The kept errors, then one line counting the rest (as `csvfile.capped` words it)."""
+        if not self.more:
+            return list(self.kept)
+        rest = sum(self.more.values())
+        where = ", ".join(f"{n:,} in {f}" for f, n in self.more.most_common(5))
+        first = next(iter(self.more))
+        return self.kept + [CsvError(first, None, None, None, f"… and {rest:,} more errors ({where}); fix these first",
+                                     ErrorCode.limit)]
+
+
+_MORE = re.compile(r"… and ([0-9,]+) more errors")
+
+
+def capped_errors(errors: Iterable[CsvError], limit: int = MAX_ERRORS) -> list[CsvError]:
+    """Errors of several files together, capped like one import's; a file's count line adds to the count."""
+    log = ErrorLog(limit)
+    for error in errors:
+        more = _MORE.match(error.message) if error.code is ErrorCode.limit else None
+        if more:
+            log.more[error.file] += int(more[1].replace(",", ""))
+        else:
+            log.append(error)
+    return log.listed()
+
+
+def validation_sentence(exc: ValidationError) -> str:
+    """A Pydantic error as 'column: what was expected' (the first one; the model is the rule)."""
+    first = exc.errors(include_url=False)[0]
+    column = ".".join(str(p) for p in first.get("loc", ())) or exc.title
+    message = str(first.get("msg", "")).removeprefix("Value error, ")
+    return f"{column}: {message}"
+
+
+_UNEXPECTED = {
+    "ParseError": "a part of it is not well-formed XML, or declares entities ({detail})",
+    "BadZipFile": "the zip it is packed in is damaged ({detail})",
+    "MemoryError": "reading it needed more memory than the server allows",
+    "RecursionError": "it is nested too deeply to read",
+}
+
+
+def unreadable(file: str, exc: BaseException, expected: str) -> CsvError:
+    """Any failure while importing a file as one sentence naming the file and what was expected.
+
+    The last line of defence: every known bad input has its own sentence where it is read. The
+    detail of an unknown failure goes to the server's log, never to the page (it may name server paths).
+    """
+    kind = type(exc).__name__
+    if isinstance(exc, ValidationError):
+        text = f"a value it holds cannot be written ({validation_sentence(exc)})"
+    elif isinstance(exc, ArithmeticError):
+        text = "a number in it is too large or too precise to compute with"
+    elif kind in _UNEXPECTED:
+        text = _UNEXPECTED[kind].format(detail=str(exc)[:120])
+    else:
+        logging.getLogger(__name__).error("importing %s failed", file, exc_info=exc)
+        text = f"it could not be read ({kind})"
+    return CsvError(file, None, None, None, f"{text}; expected {expected}. Nothing was imported.", ErrorCode.file)
+
+
+def guarded(file: str, expected: str, work: Callable[[], ImportResult]) -> ImportResult:
+    """work() for one downloaded file; whatever it raises becomes one error naming the file, never a traceback."""
+    try:
+        return work()
+    except Exception as exc:  # noqa: BLE001 - the page and the CLI show a sentence, whatever the input
+        return ImportResult(errors=[unreadable(file, exc, expected)])
+
+
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+PROLOG_BYTES = 1 << 20
+"""How far into an XML part its root element must start (Excel's prologs are one line)."""
+
+
+def workbook_xml_problem(data: bytes) -> str | None:
+    """Why an .xlsx's XML would not be read as a workbook's: a part declaring a DTD (entities, external
+    references: Excel never writes one), not in UTF-8, or with a prolog past PROLOG_BYTES; else None.
+
+    Checked before any XML parser sees the parts, reading each only up to its root element.
+    """
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            with archive.open(info) as part:
+                head = b""
+                while len(head) <= PROLOG_BYTES:
+                    chunk = part.read(1 << 16)
+                    head += chunk
+                    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+                        return f"its part {info.filename} is not UTF-8 XML"
+                    root = _ELEMENT.search(head)
+                    prolog = head[: root.start()] if root else head
+                    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                        return f"its part {info.filename} declares a DTD or entities (<!DOCTYPE>), which no saved workbook has"
+                    if root or not chunk:
+                        break
+                else:
+                    return f"its part {info.filename} does not start its content within {PROLOG_BYTES:,} bytes"
+    return None
+
+
+def entity_problem(indicator_id: str, entity: str) -> str | None:
+    """Why a name from a download cannot name a series of this indicator (too long, no letter or digit
+    for its id), or None: found where the name is read, not later in the generated series.csv."""
+    try:
+        series_row(indicator_id, entity, "2011/2015", Decimal(0), False, "x")
+    except ValidationError as exc:
+        return validation_sentence(exc)
+    return None
 
 
 def indicators_of(importer: str, id: str, country: str) -> list[Indicator]:

@@ -30,12 +30,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..csvfile import CsvError, ErrorCode
-from ..schema import SeriesValue, Source
-from .common import WORLD, Economy, ImportResult, classify, indicators_of, ranks, series_row, share, trimmed
+from ..schema import MAX_DIGITS, SeriesValue, Source
+from .common import (WORLD, Economy, ErrorLog, ImportResult, classify, entity_problem, indicators_of, ranks,
+                     series_row, share, trimmed, unreadable, workbook_xml_problem)
 
 SHEETS = {"exports": "Exports, FOB", "imports": "Imports, CIF"}
 TITLES = {"exports": "Exports, FOB to Partner Countries", "imports": "Imports, CIF from Partner Countries"}
@@ -74,7 +76,7 @@ def _cell_name(column: int) -> str:
     return get_column_letter(column)
 
 
-def _read_sheet(file: str, ws, flow: str, errors: list[CsvError]) -> Sheet | None:
+def _read_sheet(file: str, ws, flow: str, errors: ErrorLog) -> Sheet | None:
     where = f"{file}[{ws.title}]"
 
     def fail(row, column, value, message):
@@ -189,11 +191,18 @@ def _number(cell) -> tuple[Decimal, bool] | str | None:
         return f"expected a number of US$ millions, found a {type(cell).__name__} cell"
     if number < 0:
         return "expected a number of US$ millions of 0 or more, found a negative value"
+    if number and number.adjusted() >= MAX_DIGITS:
+        return (f"expected a number of US$ millions with at most {MAX_DIGITS} digits before the point, "
+                f"found {cell!r:.40}")
     return number, estimate
 
 
+EXPECTED = "an IMF DOTS workbook (.xlsx) as the IMF's data portal exports it"
+
+
 def read_workbook(file: str, data: bytes) -> tuple[dict[str, Sheet], list[CsvError]]:
-    errors: list[CsvError] = []
+    """The two sheets, or errors (capped like a CSV's): every failure of the reader is a sentence."""
+    errors = ErrorLog()
     if not data.strip():
         return {}, [CsvError(file, None, None, None, "the file is empty: expected an IMF DOTS workbook (.xlsx)")]
     if not data.startswith(b"PK\x03\x04"):
@@ -204,12 +213,17 @@ def read_workbook(file: str, data: bytes) -> tuple[dict[str, Sheet], list[CsvErr
     from openpyxl import load_workbook
 
     try:
+        if problem := workbook_xml_problem(data):
+            return {}, [CsvError(file, None, None, None, f"refused without reading it: {problem}; expected {EXPECTED}")]
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        return {}, [CsvError(file, None, None, None, f"unreadable workbook ({type(exc).__name__}: {exc}); "
+        return {}, [CsvError(file, None, None, None, f"unreadable workbook ({type(exc).__name__}: {str(exc)[:200]}); "
                                                      "expected an IMF DOTS .xlsx")]
+    except Exception as exc:  # noqa: BLE001 - XML that is not well-formed, entities, …: a sentence
+        return {}, [unreadable(file, exc, EXPECTED)]
+    sheets = {}
+    name = None
     try:
-        sheets = {}
         for flow, name in SHEETS.items():
             if name not in wb.sheetnames:
                 errors.append(CsvError(file, None, None, None,
@@ -219,13 +233,15 @@ def read_workbook(file: str, data: bytes) -> tuple[dict[str, Sheet], list[CsvErr
             sheet = _read_sheet(file, wb[name], flow, errors)
             if sheet is not None:
                 sheets[flow] = sheet
+    except Exception as exc:  # noqa: BLE001 - a sheet's XML is read lazily, row by row
+        return {}, [unreadable(f"{file}[{name}]", exc, EXPECTED)]
     finally:
         wb.close()
     if len(sheets) == 2 and sheets["exports"].reporter != sheets["imports"].reporter:
         errors.append(CsvError(f"{file}[{SHEETS['imports']}]", 4, "B", sheets["imports"].reporter,
                                f"the two sheets name different reporters ({sheets['exports'].reporter!r} "
                                f"and {sheets['imports'].reporter!r})"))
-    return sheets, errors
+    return sheets, errors.listed()
 
 
 def import_dots(file: str, data: bytes, retrieved: str | None, first_year: int = FIRST_YEAR) -> DotsResult:
@@ -266,13 +282,24 @@ def import_dots(file: str, data: bytes, retrieved: str | None, first_year: int =
                                     f"({current!r} is reported more recently): kept by its own name, never ranked")
     entity = {p: (country_of[p].name if p in country_of else p) for p in partners}
     if len(set(entity.values())) != len(entity):
-        clash = sorted(e for e in set(entity.values()) if list(entity.values()).count(e) > 1)
+        counts = Counter(entity.values())
+        clash = sorted(e for e, n in counts.items() if n > 1)[:20]
         result.errors.append(CsvError(file, None, None, None, f"several partners would be named {clash}: "
                                       "rename them in the workbook"))
         return result
     if WORLD not in entity:
         result.errors.append(CsvError(f"{file}[{exports.title}]", None, "B", None,
                                       "expected a partner row 'World' (the reporter's total trade)"))
+        return result
+    longest = max((i.indicator_id for i in result.indicators), key=len)
+    problems = ErrorLog()
+    for p in partners:
+        if problem := entity_problem(longest, entity[p]):
+            sheet = exports if p in exports.rows else imports
+            problems.append(CsvError(f"{file}[{sheet.title}]", sheet.rows[p], "B", p[:80],
+                                     f"this partner cannot name a series ({problem})", ErrorCode.workbook))
+    if problems:
+        result.errors = problems.listed()
         return result
 
     years = [y for y in dict.fromkeys([*exports.years, *imports.years]) if int(y) >= first_year]
@@ -283,6 +310,20 @@ def import_dots(file: str, data: bytes, retrieved: str | None, first_year: int =
             if y in x_values and y in m_values:
                 (x, xe), (m, me) = x_values[y], m_values[y]
                 trade.setdefault(y, {})[p] = (x + m, xe or me)
+    beyond = ErrorLog()  # a partner's trade is part of World's: a share over 100 is the workbook's error
+    for y, year in trade.items():
+        world = year.get(WORLD)
+        for p, (total, _) in year.items():
+            if world is not None and p != WORLD and total > world[0]:
+                column = _cell_name(3 + exports.years.index(y)) if y in exports.years else None
+                beyond.append(CsvError(
+                    f"{file}[{exports.title}]", exports.rows.get(p), column, p[:80],
+                    f"{p}'s trade in {y} (exports plus imports, {trimmed(total)} US$ mn) exceeds World's "
+                    f"({trimmed(world[0])}): expected a partner's trade to be part of the reporter's total",
+                    ErrorCode.workbook))
+    if beyond:
+        result.errors = beyond.listed()
+        return result
     rows: list[SeriesValue] = []
     for p in partners:
         for y in years:

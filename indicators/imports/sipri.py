@@ -27,14 +27,17 @@ subregion as regions.csv says (an approximation of SIPRI's own regions; see the 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from decimal import Decimal
 
+from pydantic import ValidationError
+
 from ..csvfile import CsvError
-from ..schema import SeriesValue, Source
-from .common import (WORLD, ImportResult, classify, indicators_of, ranks, region_of_subregion, series_row, share,
-                     slug, trimmed)
+from ..schema import MAX_DECIMALS, MAX_DIGITS, SeriesValue, Source
+from .common import (WORLD, ErrorLog, ImportResult, classify, entity_problem, indicators_of, ranks,
+                     region_of_subregion, series_row, share, slug, trimmed, validation_sentence)
 
 SUPPLIERS = ("Russia", "China")
 """The suppliers whose exports become series, as SIPRI spells them."""
@@ -54,6 +57,12 @@ _GENERATED = re.compile(r"^Data generated:\s*(\d{1,2} [A-Z][a-z]{2} \d{4})")
 _MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
                                         "Dec"), start=1)}
 NOT_A_STATE = re.compile(r"\*$|^unknown ", re.IGNORECASE)
+FIRST_RECORDED_YEAR = 1950
+"""SIPRI's database starts in 1950; a delivery is also never after the register was generated."""
+TIV_DIGITS = MAX_DIGITS - 7
+"""Digits before the point of one delivery's TIV: the sum of ten million of them still fits a series value
+(the schema's MAX_DIGITS); SIPRI's largest yearly deliveries have four."""
+_TIV = re.compile(rf"[0-9]{{1,{TIV_DIGITS}}}(?:\.[0-9]{{1,{MAX_DECIMALS}}})?")
 
 
 def _generated(line: str) -> str | None:
@@ -64,8 +73,17 @@ def _generated(line: str) -> str | None:
     return f"{year}-{_MONTHS.get(month, 0):02d}-{int(day):02d}" if month in _MONTHS else None
 
 
+def _generated_problem(date: str) -> str | None:
+    """Why a 'Data generated' date cannot be the source's retrieval date (not a real day, out of range), or None."""
+    try:
+        _source(date)
+    except ValidationError as exc:
+        return validation_sentence(exc)
+    return None
+
+
 def read_register(file: str, data: bytes) -> tuple[list[tuple[int, dict[str, str]]], str | None, list[CsvError]]:
-    """(spreadsheet line, row) for every delivery, the generation date, and errors."""
+    """(spreadsheet line, row) for every delivery, the generation date, and errors (capped like a CSV's)."""
     def fail(row, column, value, message):
         return [], None, [CsvError(file, row, column, value, message)]
 
@@ -74,6 +92,10 @@ def read_register(file: str, data: bytes) -> tuple[list[tuple[int, dict[str, str
     if data.startswith(b"PK\x03\x04"):
         return fail(None, None, None, "this is an Excel workbook or a zip, not SIPRI's trade register CSV "
                                       "(an IMF DOTS workbook is imported with `import dots`)")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return fail(line, None, None, f"line {line} holds a NUL byte: this is a binary file, not SIPRI's trade "
+                                      "register as downloaded (a UTF-8 CSV)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -85,35 +107,58 @@ def read_register(file: str, data: bytes) -> tuple[list[tuple[int, dict[str, str
     if header_at is None:
         return fail(None, None, None, f"no header row starting {HEADER_START!r}; expected SIPRI's trade register "
                                       f"(notes, then a header with {', '.join(REQUIRED)})")
-    generated = next((g for g in map(_generated, lines[:header_at]) if g), None)
+    generated_at = next((i for i, line in enumerate(lines[:header_at]) if _generated(line)), None)
+    generated = None if generated_at is None else _generated(lines[generated_at])
+    if generated is not None and (problem := _generated_problem(generated)):
+        return fail(generated_at + 1, None, lines[generated_at].strip()[:80],
+                    f"line {generated_at + 1}: the 'Data generated' date is not usable as the retrieval date "
+                    f"({problem}); expected the date SIPRI writes, e.g. 'Data generated: 3 Jan 2025'")
+    last_year = int(generated[:4]) if generated else dt.date.today().year
     reader = csv.reader(io.StringIO("\n".join(lines[header_at:])))
-    header = [h.strip() for h in next(reader)]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        return fail(header_at + 1, missing[0], None,
-                    f"missing column {missing[0]!r}; expected SIPRI's header with {', '.join(REQUIRED)}")
-    errors: list[CsvError] = []
+    errors = ErrorLog()
     rows = []
-    for n, cells in enumerate(reader, start=header_at + 2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            errors.append(CsvError(file, n, None, None, f"expected {len(header)} cells, found {len(cells)}"))
-            continue
-        row = dict(zip(header, (c.strip() for c in cells)))
-        year = row["Delivery year"]
-        if not re.fullmatch(r"[12][0-9]{3}", year):
-            errors.append(CsvError(file, n, "Delivery year", year, "expected a year such as 2015"))
-            continue
-        tiv = row["TIV delivery values"]
-        if tiv and not re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", tiv):
-            errors.append(CsvError(file, n, "TIV delivery values", tiv,
-                                   "expected a plain number of SIPRI TIV millions (e.g. 27 or 5.25), or empty"))
-            continue
-        rows.append((n, row))
+    ended = header_at + 1  # the line the last row read ends on
+    try:
+        header = [h.strip() for h in next(reader)]
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            return fail(header_at + 1, missing[0], None,
+                        f"missing column {missing[0]!r}; expected SIPRI's header with {', '.join(REQUIRED)}")
+        for cells in reader:
+            n, ended = ended + 1, header_at + reader.line_num  # a quoted cell may span lines
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                errors.append(CsvError(file, n, None, None, f"expected {len(header)} cells, found {len(cells)}"))
+                continue
+            row = dict(zip(header, (c.strip() for c in cells)))
+            year = row["Delivery year"]
+            if not re.fullmatch(r"[0-9]{4}", year) or not FIRST_RECORDED_YEAR <= int(year) <= last_year:
+                errors.append(CsvError(file, n, "Delivery year", year[:80],
+                                       f"expected a year from {FIRST_RECORDED_YEAR} to {last_year} "
+                                       + ("(the register was generated then)" if generated else "(this year)")))
+                continue
+            tiv = row["TIV delivery values"]
+            if tiv and not _TIV.fullmatch(tiv):
+                errors.append(CsvError(file, n, "TIV delivery values", tiv[:80],
+                                       f"expected a plain number of SIPRI TIV millions (e.g. 27 or 5.25) with at "
+                                       f"most {TIV_DIGITS} digits before and {MAX_DECIMALS} after the point, or empty"))
+                continue
+            for column in ("Supplier", "Recipient"):
+                if not row[column]:
+                    errors.append(CsvError(file, n, column, None, f"expected the {column.lower()}'s name"))
+                    break
+            else:
+                rows.append((n, row))
+    except csv.Error:
+        line = ended + 1
+        errors.append(CsvError(file, line, None, None,
+                               f"line {line}: a quoted cell starting on this row is never closed (or runs past "
+                               f"{csv.field_size_limit():,} characters); expected SIPRI's register as downloaded, "
+                               "where every quote closes within its row"))
     if not rows and not errors:
         errors.append(CsvError(file, header_at + 2, None, None, "the register has a header but no deliveries"))
-    return rows, generated, errors
+    return rows, generated, errors.listed()
 
 
 def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> ImportResult:
@@ -147,9 +192,22 @@ def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> Import
     unplaced = sorted(n for n in recipients if region[n] is None)
     if unplaced:
         result.notes.append(f"{file}: in no region (counted in World only): {', '.join(unplaced)}")
+    first_line = {}
+    for n, r in rows:
+        first_line.setdefault(r["Recipient"], n)
     for supplier in SUPPLIERS:
         s = slug(classify([supplier])[supplier].name if classify([supplier])[supplier] else supplier)
-        result.indicators.extend(indicators_of("sipri", s, supplier))
+        indicators = indicators_of("sipri", s, supplier)
+        longest = max((i.indicator_id for i in indicators), key=len)
+        problems = ErrorLog()
+        for name in recipients:
+            if problem := entity_problem(longest, entity[name]):
+                problems.append(CsvError(file, first_line[name], "Recipient", name[:80],
+                                         f"this recipient cannot name a series ({problem})"))
+        if problems:
+            result.errors = problems.listed()
+            return result
+        result.indicators.extend(indicators)
         by_year: dict[str, dict[str, Decimal]] = {}  # year -> entity -> TIV
         for _, r in rows:
             if r["Supplier"] != supplier or not r["TIV delivery values"] or int(r["Delivery year"]) < FIRST_YEAR:

@@ -42,7 +42,8 @@ def streamlit_server(folder: Path, db_url: str):
     port = free_port()
     env = dict(os.environ)
     env["INDICATORS_DB_URL"] = db_url
-    env.pop("INDICATORS_EDITOR_KEY", None)  # local single-user mode: uploads may be applied
+    env.pop("INDICATORS_EDITOR_KEY", None)
+    env["INDICATORS_OPEN_EDITING"] = "1"  # open editing, set explicitly: uploads may be applied
     env.pop("INDICATORS_DATA_DIR", None)  # the repo's canonical data/ seeds revision 0
     out, err = folder / f"stdout-{port}.log", folder / f"stderr-{port}.log"
     cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
