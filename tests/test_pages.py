@@ -150,7 +150,7 @@ def test_overview_leads_with_what_the_statistics_say():
     assert "Flags the statistics do not settle" in [s.value for s in at.subheader]
     cards = [m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value]
     assert any(c.startswith("**Five “Nos” announced, four listed**") for c in cards)  # an editorial flag
-    assert any(m.value.startswith("- 60 figures of 68 indicators, each with its verbatim quote") for m in at.markdown)
+    assert any(m.value.startswith("- 60 figures of 71 indicators, each with its verbatim quote") for m in at.markdown)
 
 
 def test_trade_page_charts_carry_title_footnote_target_and_implied_values():

@@ -331,3 +331,21 @@ def test_a_claim_in_words_without_statistics_says_so(tmp_path):
     (flag,) = [f for f in run_checks(loaded.dataset).flags if f.kind == "in_words"]
     assert flag.sentence == ("Author A’s words “a major partner of ours” can be read as the partner’s share of trade: "
                              "no statistics this data holds give it. No verdict: “major” sets no threshold.")
+
+
+def test_russia_as_a_minor_supplier_of_technology_reads_as_its_share_of_chinas_arms_imports(article):
+    flag = next(f for f in article.flags if f.numbers.get("claim_id") == "russia-technology-supplier-china-godement")
+    assert flag.verdict is None
+    assert ("can be read as Russia’s share of China’s arms imports: SIPRI’s statistics for 2011–2015 (the five-year "
+            "period SIPRI compares) give 54.19% (1st of 8). No verdict: “minor” sets no threshold") in flag.sentence
+
+
+def test_chinas_arms_imports_by_supplier_are_summed_from_the_register(loaded):
+    """China's imports: every supplier's deliveries to China, the recipient side of the same register."""
+    values = {(s.indicator_id, s.entity, s.period): float(s.value) for s in loaded.dataset.series_rows
+              if s.indicator_id.startswith(("china-arms-", "russia-arms-exports"))}
+    world = values[("china-arms-imports", "World", "2011/2015")]
+    russia = values[("china-arms-imports", "Russia", "2011/2015")]
+    assert values[("china-arms-import-share", "Russia", "2011/2015")] == pytest.approx(100 * russia / world, abs=0.005)
+    assert values[("china-arms-supplier-rank", "Russia", "2011/2015")] == 1
+    assert russia == values[("russia-arms-exports", "China", "2011/2015")]  # both sides of one register agree

@@ -42,6 +42,9 @@ from .common import (WORLD, ErrorLog, ImportResult, classify, entity_problem, in
 SUPPLIERS = ("Russia", "China")
 """The suppliers whose exports become series, as SIPRI spells them."""
 
+RECIPIENTS = ("China",)
+"""The recipients whose imports become series (by supplier): how much of China's arms came from Russia."""
+
 SPELLINGS = {"UAE": "United Arab Emirates"}
 """SIPRI abbreviations the country classification does not recognise, spelt out for it."""
 
@@ -195,65 +198,109 @@ def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> Import
     first_line = {}
     for n, r in rows:
         first_line.setdefault(r["Recipient"], n)
+    states = {entity[n] for n in state}
+    region_of_entity = {entity[n]: region[n] for n in recipients}
     for supplier in SUPPLIERS:
-        s = slug(classify([supplier])[supplier].name if classify([supplier])[supplier] else supplier)
+        s = _slug_of(supplier)
         indicators = indicators_of("sipri", s, supplier)
-        longest = max((i.indicator_id for i in indicators), key=len)
-        problems = ErrorLog()
-        for name in recipients:
-            if problem := entity_problem(longest, entity[name]):
-                problems.append(CsvError(file, first_line[name], "Recipient", name[:80],
-                                         f"this recipient cannot name a series ({problem})"))
-        if problems:
-            result.errors = problems.listed()
+        if problems := _unnamable(file, indicators, recipients, entity, first_line, "Recipient"):
+            result.errors = problems
             return result
         result.indicators.extend(indicators)
-        by_year: dict[str, dict[str, Decimal]] = {}  # year -> entity -> TIV
-        for _, r in rows:
-            if r["Supplier"] != supplier or not r["TIV delivery values"] or int(r["Delivery year"]) < FIRST_YEAR:
-                continue
-            year = by_year.setdefault(r["Delivery year"], {})
-            name = entity[r["Recipient"]]
-            year[name] = year.get(name, Decimal(0)) + Decimal(r["TIV delivery values"])
+        by_year = _deliveries(rows, "Supplier", supplier, lambda r: entity[r["Recipient"]])
         if not by_year:
             result.notes.append(f"{file}: no deliveries by {supplier} from {FIRST_YEAR}")
             continue
-        periods = {y: by_year.get(y, {}) for y in years}
-        for w in windows:
-            first, end = (int(p) for p in w.split("/"))
-            total: dict[str, Decimal] = {}
-            for y in range(first, end + 1):
-                for name, v in by_year.get(str(y), {}).items():
-                    total[name] = total.get(name, Decimal(0)) + v
-            periods[w] = total
-        state_entities = {entity[n] for n in state}
-        region_of_entity = {entity[n]: region[n] for n in recipients}
-        rows_out: list[SeriesValue] = []
-        for period, values in periods.items():
-            if not values:
-                continue
-            world = sum(values.values(), Decimal(0))
-            for name in sorted(values):
-                rows_out.append(series_row(f"{s}-arms-exports", name, period, trimmed(values[name]), False, SOURCE_ID))
-            rows_out.append(series_row(f"{s}-arms-exports", WORLD, period, trimmed(world), False, SOURCE_ID))
-            if world > 0:
-                for name in sorted(values):
-                    rows_out.append(series_row(f"{s}-arms-export-share", name, period, share(values[name], world),
-                                               False, SOURCE_ID))
-                by_region: dict[str, Decimal] = {}
-                for name, v in values.items():
-                    if region_of_entity.get(name):
-                        by_region[region_of_entity[name]] = by_region.get(region_of_entity[name], Decimal(0)) + v
-                for name in sorted(by_region):
-                    rows_out.append(series_row(f"{s}-arms-export-share", name, period, share(by_region[name], world),
-                                               False, SOURCE_ID, note="region: UN M49 subregions grouped as "
-                                                                      "indicators/imports/regions.csv"))
-            ranked = ranks({n: v for n, v in values.items() if n in state_entities and v > 0})
-            for name in sorted(ranked):
-                rows_out.append(series_row(f"{s}-arms-importer-rank", name, period, Decimal(ranked[name]), False,
-                                           SOURCE_ID))
-        result.series.extend(rows_out)
+        result.series.extend(_flows(by_year, years, windows, f"{s}-arms-exports", f"{s}-arms-export-share",
+                                    f"{s}-arms-importer-rank", states, region_of_entity))
+    for recipient in RECIPIENTS:
+        r = _slug_of(recipient)
+        suppliers = sorted({row["Supplier"] for _, row in rows})
+        supplier_economies = classify([SPELLINGS.get(n, n) for n in suppliers])
+        supplier_entity = {n: (supplier_economies[SPELLINGS.get(n, n)].name
+                               if supplier_economies[SPELLINGS.get(n, n)] and not NOT_A_STATE.search(n) else n)
+                           for n in suppliers}
+        supplier_states = {supplier_entity[n] for n in suppliers
+                           if supplier_economies[SPELLINGS.get(n, n)] is not None and not NOT_A_STATE.search(n)}
+        indicators = indicators_of("sipri-recipient", r, recipient)
+        supplier_line = {}
+        for line, row in rows:
+            supplier_line.setdefault(row["Supplier"], line)
+        if problems := _unnamable(file, indicators, suppliers, supplier_entity, supplier_line, "Supplier"):
+            result.errors = problems
+            return result
+        result.indicators.extend(indicators)
+        by_year = _deliveries(rows, "Recipient", recipient, lambda row: supplier_entity[row["Supplier"]])
+        if not by_year:
+            result.notes.append(f"{file}: no deliveries to {recipient} from {FIRST_YEAR}")
+            continue
+        result.series.extend(_flows(by_year, years, windows, f"{r}-arms-imports", f"{r}-arms-import-share",
+                                    f"{r}-arms-supplier-rank", supplier_states, {}))
     return result
+
+
+def _slug_of(country: str) -> str:
+    economy = classify([country])[country]
+    return slug(economy.name if economy else country)
+
+
+def _unnamable(file: str, indicators, names, entity, first_line, column: str) -> list[CsvError]:
+    """A party whose name cannot be a series entity (too long, control characters …): one error each, capped."""
+    longest = max((i.indicator_id for i in indicators), key=len)
+    problems = ErrorLog()
+    for name in names:
+        if problem := entity_problem(longest, entity[name]):
+            problems.append(CsvError(file, first_line.get(name), column, name[:80],
+                                     f"this {column.lower()} cannot name a series ({problem})"))
+    return problems.listed() if problems else []
+
+
+def _deliveries(rows, side: str, party: str, other) -> dict[str, dict[str, Decimal]]:
+    """year -> the other party (a recipient of `party`'s exports, or a supplier of its imports) -> TIV."""
+    by_year: dict[str, dict[str, Decimal]] = {}
+    for _, r in rows:
+        if r[side] != party or not r["TIV delivery values"] or int(r["Delivery year"]) < FIRST_YEAR:
+            continue
+        year = by_year.setdefault(r["Delivery year"], {})
+        name = other(r)
+        year[name] = year.get(name, Decimal(0)) + Decimal(r["TIV delivery values"])
+    return by_year
+
+
+def _flows(by_year, years, windows, total_id: str, share_id: str, rank_id: str, states: set[str],
+           region_of_entity: dict[str, str | None]) -> list[SeriesValue]:
+    """One party's deliveries by counterpart per year and five-year window: TIV (World = total), shares
+    (and regions' shares when regions are given), ranks among states."""
+    periods = {y: by_year.get(y, {}) for y in years}
+    for w in windows:
+        first, end = (int(p) for p in w.split("/"))
+        total: dict[str, Decimal] = {}
+        for y in range(first, end + 1):
+            for name, v in by_year.get(str(y), {}).items():
+                total[name] = total.get(name, Decimal(0)) + v
+        periods[w] = total
+    rows_out: list[SeriesValue] = []
+    for period, values in periods.items():
+        if not values:
+            continue
+        world = sum(values.values(), Decimal(0))
+        for name in sorted(values):
+            rows_out.append(series_row(total_id, name, period, trimmed(values[name]), False, SOURCE_ID))
+        rows_out.append(series_row(total_id, WORLD, period, trimmed(world), False, SOURCE_ID))
+        if world > 0:
+            for name in sorted(values):
+                rows_out.append(series_row(share_id, name, period, share(values[name], world), False, SOURCE_ID))
+            by_region: dict[str, Decimal] = {}
+            for name, v in values.items():
+                if region_of_entity.get(name):
+                    by_region[region_of_entity[name]] = by_region.get(region_of_entity[name], Decimal(0)) + v
+            for name in sorted(by_region):
+                rows_out.append(series_row(share_id, name, period, share(by_region[name], world), False, SOURCE_ID,
+                                           note="region: UN M49 subregions grouped as indicators/imports/regions.csv"))
+        ranked = ranks({n: v for n, v in values.items() if n in states and v > 0})
+        for name in sorted(ranked):
+            rows_out.append(series_row(rank_id, name, period, Decimal(ranked[name]), False, SOURCE_ID))
+    return rows_out
 
 
 def _source(retrieved: str) -> Source:
