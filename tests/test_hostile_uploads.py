@@ -132,7 +132,7 @@ def test_a_broken_sources_file_is_reported_once_not_in_every_row_that_cites_it()
     assert len(errors) < 10
     series = next(e for e in follow_on if e.file == "series.csv")
     assert (series.row, series.column) == (2, "source_id")
-    assert series.message.startswith("51,682 row(s) refer to 6 source_id value(s) not among the valid rows of "
+    assert series.message.startswith("52,530 row(s) refer to 6 source_id value(s) not among the valid rows of "
                                      "sources.csv ('imf-dots-china',")
     assert "fix sources.csv first" in series.message
 

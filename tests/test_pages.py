@@ -115,7 +115,7 @@ def test_a_chart_page_draws_its_first_chart_and_names_every_other_in_its_picker(
 
 def test_sidebar_says_what_is_shown():
     at = open_page()
-    assert "60 figures · 32 sources · 50 events  \nOpen flags: **0** conflicts · **10** warnings · 28 notes" in [
+    assert "60 figures · 32 sources · 50 events  \nOpen flags: **0** conflicts · **10** warnings · 29 notes" in [
         m.value for m in at.sidebar.markdown]
     (caption,) = [c.value for c in at.sidebar.caption]
     assert caption.startswith("Dataset: revision 0 (") and "content " in caption
@@ -184,12 +184,12 @@ def test_security_page_shows_bounds_and_approximations_as_such():
 
 def test_inconsistency_cards_are_grouped_by_finding_and_filter_by_author_and_verdict():
     at = open_page("views/inconsistencies.py")
-    assert "38 of 38 flags" in [m.value for m in at.markdown]
+    assert "39 of 39 flags" in [m.value for m in at.markdown]
     sections = [s.value for s in at.subheader]
     assert sections[:2] == ["Claims the official statistics contradict (6)",
                             "Claims whose verdict depends on the year meant (1)"]
     assert "Disagreements the official statistics explain (4)" in sections
-    assert "Claims in words, beside the statistic they can be read as (no verdict) (2)" in sections
+    assert "Claims in words, beside the statistic they can be read as (no verdict) (3)" in sections
     first = next(m.value for m in at.markdown if m.value.startswith(":orange["))
     assert first.startswith(":orange[:material/warning:] :red-badge[does not match] **")
     body = " ".join(m.value for m in at.markdown)

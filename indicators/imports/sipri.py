@@ -179,63 +179,39 @@ def import_sipri(file: str, data: bytes, retrieved: str | None = None) -> Import
     last = years_in_file[-1]
     years = [str(y) for y in range(FIRST_YEAR, last + 1)]
     windows = [f"{y - WINDOW + 1}/{y}" for y in range(FIRST_YEAR + WINDOW - 1, last + 1)]
-    recipients = sorted({r["Recipient"] for _, r in rows})
-    economies = classify([SPELLINGS.get(name, name) for name in recipients])
-    economy = {name: economies[SPELLINGS.get(name, name)] for name in recipients}
-    entity = {name: (e.name if e and not NOT_A_STATE.search(name) else name) for name, e in economy.items()}
-    state = {name for name, e in economy.items() if e is not None and not NOT_A_STATE.search(name)}
+    recipients = _Parties(rows, "Recipient")
     regions = region_of_subregion()
-    region = {name: regions.get(e.un_subregion) if e else None for name, e in economy.items()}
+    region = {name: regions.get(e.un_subregion) if e else None for name, e in recipients.economy.items()}
     merged = {}
-    for name in recipients:
-        merged.setdefault(entity[name], []).append(name)
+    for name in recipients.names:
+        merged.setdefault(recipients.entity[name], []).append(name)
     for e, names in merged.items():
         if len(names) > 1:
             result.notes.append(f"{file}: {', '.join(map(repr, names))} are counted together as {e!r}")
-    unplaced = sorted(n for n in recipients if region[n] is None)
+    unplaced = sorted(n for n in recipients.names if region[n] is None)
     if unplaced:
         result.notes.append(f"{file}: in no region (counted in World only): {', '.join(unplaced)}")
-    first_line = {}
-    for n, r in rows:
-        first_line.setdefault(r["Recipient"], n)
-    states = {entity[n] for n in state}
-    region_of_entity = {entity[n]: region[n] for n in recipients}
-    for supplier in SUPPLIERS:
-        s = _slug_of(supplier)
-        indicators = indicators_of("sipri", s, supplier)
-        if problems := _unnamable(file, indicators, recipients, entity, first_line, "Recipient"):
+    region_of_entity = {recipients.entity[n]: region[n] for n in recipients.names}
+    sides = [("sipri", "Supplier", party, recipients, region_of_entity, ("exports", "export-share", "importer-rank"))
+             for party in SUPPLIERS]
+    if RECIPIENTS:
+        suppliers = _Parties(rows, "Supplier")
+        sides += [("sipri-recipient", "Recipient", party, suppliers, {}, ("imports", "import-share", "supplier-rank"))
+                  for party in RECIPIENTS]
+    for importer, column, party, others, regions_of, names in sides:
+        p = _slug_of(party)
+        indicators = indicators_of(importer, p, party)
+        if problems := _unnamable(file, indicators, others):
             result.errors = problems
             return result
         result.indicators.extend(indicators)
-        by_year = _deliveries(rows, "Supplier", supplier, lambda r: entity[r["Recipient"]])
+        by_year = _deliveries(rows, column, party, others)
         if not by_year:
-            result.notes.append(f"{file}: no deliveries by {supplier} from {FIRST_YEAR}")
+            result.notes.append(f"{file}: no deliveries {'by' if column == 'Supplier' else 'to'} {party} "
+                                f"from {FIRST_YEAR}")
             continue
-        result.series.extend(_flows(by_year, years, windows, f"{s}-arms-exports", f"{s}-arms-export-share",
-                                    f"{s}-arms-importer-rank", states, region_of_entity))
-    for recipient in RECIPIENTS:
-        r = _slug_of(recipient)
-        suppliers = sorted({row["Supplier"] for _, row in rows})
-        supplier_economies = classify([SPELLINGS.get(n, n) for n in suppliers])
-        supplier_entity = {n: (supplier_economies[SPELLINGS.get(n, n)].name
-                               if supplier_economies[SPELLINGS.get(n, n)] and not NOT_A_STATE.search(n) else n)
-                           for n in suppliers}
-        supplier_states = {supplier_entity[n] for n in suppliers
-                           if supplier_economies[SPELLINGS.get(n, n)] is not None and not NOT_A_STATE.search(n)}
-        indicators = indicators_of("sipri-recipient", r, recipient)
-        supplier_line = {}
-        for line, row in rows:
-            supplier_line.setdefault(row["Supplier"], line)
-        if problems := _unnamable(file, indicators, suppliers, supplier_entity, supplier_line, "Supplier"):
-            result.errors = problems
-            return result
-        result.indicators.extend(indicators)
-        by_year = _deliveries(rows, "Recipient", recipient, lambda row: supplier_entity[row["Supplier"]])
-        if not by_year:
-            result.notes.append(f"{file}: no deliveries to {recipient} from {FIRST_YEAR}")
-            continue
-        result.series.extend(_flows(by_year, years, windows, f"{r}-arms-imports", f"{r}-arms-import-share",
-                                    f"{r}-arms-supplier-rank", supplier_states, {}))
+        result.series.extend(_flows(by_year, years, windows, *(f"{p}-arms-{n}" for n in names), others.states,
+                                    regions_of))
     return result
 
 
@@ -244,25 +220,42 @@ def _slug_of(country: str) -> str:
     return slug(economy.name if economy else country)
 
 
-def _unnamable(file: str, indicators, names, entity, first_line, column: str) -> list[CsvError]:
+class _Parties:
+    """The register's names in one column (recipients or suppliers) as series entities, which are states,
+    and the line each first appears on (for errors)."""
+
+    def __init__(self, rows, column: str) -> None:
+        self.column = column
+        self.names = sorted({r[column] for _, r in rows})
+        economies = classify([SPELLINGS.get(name, name) for name in self.names])
+        self.economy = {name: economies[SPELLINGS.get(name, name)] for name in self.names}
+        self.entity = {name: (e.name if e and not NOT_A_STATE.search(name) else name)
+                       for name, e in self.economy.items()}
+        self.states = {self.entity[n] for n, e in self.economy.items() if e is not None and not NOT_A_STATE.search(n)}
+        self.first_line: dict[str, int] = {}
+        for line, r in rows:
+            self.first_line.setdefault(r[column], line)
+
+
+def _unnamable(file: str, indicators, parties: _Parties) -> list[CsvError]:
     """A party whose name cannot be a series entity (too long, control characters …): one error each, capped."""
     longest = max((i.indicator_id for i in indicators), key=len)
     problems = ErrorLog()
-    for name in names:
-        if problem := entity_problem(longest, entity[name]):
-            problems.append(CsvError(file, first_line.get(name), column, name[:80],
-                                     f"this {column.lower()} cannot name a series ({problem})"))
+    for name in parties.names:
+        if problem := entity_problem(longest, parties.entity[name]):
+            problems.append(CsvError(file, parties.first_line.get(name), parties.column, name[:80],
+                                     f"this {parties.column.lower()} cannot name a series ({problem})"))
     return problems.listed() if problems else []
 
 
-def _deliveries(rows, side: str, party: str, other) -> dict[str, dict[str, Decimal]]:
+def _deliveries(rows, column: str, party: str, others: _Parties) -> dict[str, dict[str, Decimal]]:
     """year -> the other party (a recipient of `party`'s exports, or a supplier of its imports) -> TIV."""
     by_year: dict[str, dict[str, Decimal]] = {}
     for _, r in rows:
-        if r[side] != party or not r["TIV delivery values"] or int(r["Delivery year"]) < FIRST_YEAR:
+        if r[column] != party or not r["TIV delivery values"] or int(r["Delivery year"]) < FIRST_YEAR:
             continue
         year = by_year.setdefault(r["Delivery year"], {})
-        name = other(r)
+        name = others.entity[r[others.column]]
         year[name] = year.get(name, Decimal(0)) + Decimal(r["TIV delivery values"])
     return by_year
 
