@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .intervals import INF, Interval, format_number
+from .intervals import APPROX_TOLERANCE, INF, Interval, format_number
 from .verdicts import REVISION_TOLERANCE
 
 from .schema import UNIT_RULES, Measure, Observation, Qualifier, Source, SourceKind, Unit, number_text
@@ -252,7 +252,9 @@ def claim_words(o: Observation, unit: Unit | None) -> str:
         return "multiple of " + figure(o, unit).removesuffix(" times")
     if unit is Unit.rank:
         if o.qualifier is Qualifier.at_most and o.value is not None:
-            return f"place in the top {number_text(o.value)}"
+            return f"claim that {o.entity} is among the top {number_text(o.value)}"
+        if o.qualifier is Qualifier.exact and o.value is not None:
+            return f"claim that {o.entity} ranks {ordinal(int(o.value))}"
         bound = QUALIFIER_WORDS[o.qualifier]
         n = number_text(o.value) if o.value is not None else f"{number_text(o.low)}–{number_text(o.high)}"
         return f"rank of {bound}{n}"
@@ -346,11 +348,17 @@ def _round_words(j, c) -> str:
         return ""
     lo, hi = format_number(j.round_claim.lo), format_number(j.round_claim.hi)
     if j.target:
-        return (f" Read as a round figure (reached from {with_unit(lo, j.unit)}), it was "
+        return (f" Even allowing {APPROX_TOLERANCE:.0%} (from {with_unit(lo, j.unit)}), it was "
                 + ("met." if c.round_fits else "still missed."))
     span = (f"{lo}% to {hi}%" if j.observation.measure is Measure.change_pct
             else f"{with_unit(lo, j.unit)} to {with_unit(hi, j.unit)}")
-    return f" Read as a round figure ({span}), it {'holds' if c.round_fits else 'does not hold either'}."
+    if c.round_fits:
+        return f" Read as a round figure ({span}), it holds."
+    gap = max(j.round_claim.lo - c.value, c.value - j.round_claim.hi)
+    if gap <= abs(c.value) * REVISION_TOLERANCE:  # outside only by what a revision could change
+        return (f" Read as a round figure ({span}), it misses only narrowly "
+                f"({headline_value(c, j.observation.measure, j.unit)}).")
+    return f" Read as a round figure ({span}), it does not hold either."
 
 
 def verdict_sentence(j, claimant: str, name: str, base_unit: Unit | None = None) -> str:
@@ -371,6 +379,10 @@ def verdict_sentence(j, claimant: str, name: str, base_unit: Unit | None = None)
                           f"{comparison_value(c, o.measure, j.unit)}" for n, c in enumerate(j.main.comparisons))
         return (f"The {fig} target for {label.replace(', ' + period_words(o.period), '')} in {period_words(o.period)}, "
                 f"set by {claimant}, was {j.verdict}: {parts}." + _round_words(j, first))
+    if o.measure is Measure.multiple and o.base_entity and o.base_entity != o.entity:
+        label = f"{name}: {o.entity} against {o.base_entity}, {period_words(o.period)}"  # what is multiplied
+    if len(j.readings) > 1 and j.verdict == "indeterminate":  # the year is what the text leaves open
+        label = name if o.entity in name else f"{name}: {o.entity}"
     lead = f"{possessive(claimant)} {claim_words(o, j.unit)} ({label})"
     if len(j.readings) > 1:
         return _readings_sentence(j, lead, base_unit)
