@@ -52,6 +52,7 @@ class Reading:
     value: Decimal
     estimate: bool
     group: Group | None = None
+    note: str | None = None  # the series row's note: a region built from subregions says so
 
 
 def members_on(rows: list[Membership], year: str) -> tuple[str, ...]:
@@ -84,7 +85,7 @@ class SeriesIndex:
                 into = self.values
             reporter = source.reporter if isinstance(source, Source) and source.reporter else v.source_id
             into[(v.indicator_id, v.entity)][reporter][v.period] = Reading(
-                reporter, v.source_id, f"{v.indicator_id}/{v.entity}", v.period, v.value, v.estimate)
+                reporter, v.source_id, f"{v.indicator_id}/{v.entity}", v.period, v.value, v.estimate, note=v.note)
         self.links: dict[SeriesKey, list[SeriesKey]] = defaultdict(list)
         for link in dataset.link_rows:
             self.links[(link.indicator_id, link.entity)].append((link.series_indicator_id, link.series_entity))

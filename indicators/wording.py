@@ -324,6 +324,8 @@ def _statistics_of(c, j, base_unit) -> str:
         if fitting:
             value += "; " + ", ".join(f"{stat_amount(float(n.value), j.unit)} in {period_words(n.period)}"
                                       for n in fitting)
+    if (c.readings[0].note or "").startswith("region:"):  # SIPRI publishes no such region: the importer groups it
+        value += ", for a region grouped here from UN subregions"
     if window:
         return f"{possessive(c.reporter)} statistics for {period_words(c.period)} ({value}), the five-year period {c.reporter} compares"
     return f"{possessive(c.reporter)} statistics {when} ({value})"

@@ -182,7 +182,7 @@ def test_readings_that_agree_give_one_verdict_whichever_year(article):
 def test_sipris_five_year_window_stands_for_the_claims_year(article):
     flag = one(article, "russia-arms-export-share-asia-pacific-2015")
     assert flag.verdict == "inconsistent"
-    assert "SIPRI’s statistics for 2011–2015 (66.20%), the five-year period SIPRI compares" in flag.sentence
+    assert "SIPRI’s statistics for 2011–2015 (66.20%, for a region grouped here from UN subregions), the five-year period SIPRI compares" in flag.sentence
 
 
 def test_a_rank_names_the_neighbouring_year_that_would_have_fitted(article):
