@@ -81,9 +81,12 @@ class CheckResult:
     intervals: dict[str, Interval] = field(default_factory=dict)  # obs_id -> what it allows
     judgements: list[Judgement] = field(default_factory=list)  # what official statistics say of each claim
     _by_obs: tuple | None = field(default=None, repr=False, compare=False)
+    _judged: dict | None = field(default=None, repr=False, compare=False)
 
     def judgement(self, obs_id: str) -> Judgement | None:
-        return by_obs(self.judgements).get(obs_id)
+        if self._judged is None:  # built once, after the engine ran: pages look a verdict up per figure
+            self._judged = by_obs(self.judgements)
+        return self._judged.get(obs_id)
 
     def for_obs(self, obs_id: str) -> list[Flag]:
         return self._index()[0].get(obs_id, [])

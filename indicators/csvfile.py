@@ -210,15 +210,15 @@ def _precheck(file: str, data: bytes) -> CsvError | None:
     return None
 
 
-def _decode(file: str, data: bytes) -> str | CsvError:
-    """The text, or the error naming the first byte that is not UTF-8 and its line."""
+def decode_utf8(file: str, data: bytes, expected: str = "save it as 'CSV UTF-8 (comma delimited)'") -> str | CsvError:
+    """The text, or the error naming the first byte that is not UTF-8 and its line, then what was expected."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         byte = data[exc.start : exc.start + 1].hex().upper()
-        return CsvError(file, line, None, None, f"the file is not UTF-8 (byte 0x{byte} on line {line}); "
-                                                "save it as 'CSV UTF-8 (comma delimited)'", ErrorCode.encoding)
+        return CsvError(file, line, None, None, f"the file is not UTF-8 (byte 0x{byte} on line {line}); {expected}",
+                        ErrorCode.encoding)
 
 
 def _header_problem(file: str, first_line: str) -> CsvError | None:
@@ -311,7 +311,7 @@ def parse_table(file: str, data: bytes, table: str | None = None, max_rows: int 
     if problem:
         return ParsedTable(table, file, errors=[problem])
     end = data.find(b"\n")
-    first_line = _decode(file, data[: end if end >= 0 else len(data)])
+    first_line = decode_utf8(file, data[: end if end >= 0 else len(data)])
     if isinstance(first_line, CsvError):
         return ParsedTable(table, file, errors=[first_line])
     first_line = first_line.strip("\r")
@@ -429,7 +429,7 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
                 keep_default_na=False, skip_blank_lines=False, encoding="utf-8-sig", engine="c", index_col=False,
             )
     except UnicodeDecodeError:  # pandas' position is in its own buffer: name the byte from the file's
-        problem = _decode(file, data)
+        problem = decode_utf8(file, data)
         if isinstance(problem, str):
             return False  # pandas alone stumbled: the row reader reads it
         result.errors.append(problem)
@@ -486,7 +486,7 @@ def _validate_columns(result: ParsedTable, data: bytes, header: list[str], model
 def _validate_rows(result: ParsedTable, data: bytes, header: list[str], model: type[CsvRow], max_rows: int) -> None:
     """Row by row with Python's csv reader: exact messages for files whose structure is broken."""
     file = result.file
-    text = _decode(file, data)
+    text = decode_utf8(file, data)
     if isinstance(text, CsvError):
         result.errors.append(text)
         return

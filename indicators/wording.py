@@ -374,8 +374,6 @@ def verdict_sentence(j, claimant: str, name: str, base_unit: Unit | None = None)
         return (f"The {fig} target for {label.replace(', ' + period_words(o.period), '')} in {period_words(o.period)}, "
                 f"set by {claimant}, is pending: no statistics cover {period_words(o.period)} yet.")
     if j.target:
-        parts = ", ".join(f"{possessive(c.reporter)} {comparison_value(c, o.measure, j.unit)}"
-                          for c in j.main.comparisons)
         first = j.main.comparisons[0] if j.main.comparisons else None
         parts = ", ".join(f"{possessive(c.reporter)} {'statistics give ' if n == 0 else ''}"
                           f"{comparison_value(c, o.measure, j.unit)}" for n, c in enumerate(j.main.comparisons))

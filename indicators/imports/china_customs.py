@@ -39,7 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..csvfile import CsvError
+from ..csvfile import CsvError, decode_utf8
 from ..schema import SeriesValue, Source
 from .common import WORLD, ImportResult, classify, indicators_of, ranks, series_row, share, trimmed
 
@@ -135,12 +135,10 @@ def read_export(file: str, data: bytes) -> tuple[list[Column], list[CsvError], l
     if data.startswith(b"PK\x03\x04"):
         return fail(None, None, None, "this is an Excel workbook or a zip, not a Wind CSV export of China Customs "
                                       "statistics (save the sheet as CSV, UTF-8)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return fail(line, None, None, f"the file is not UTF-8 (byte 0x{data[exc.start:exc.start + 1].hex().upper()} "
-                                      f"on line {line}); expected a Wind export saved as CSV, UTF-8")
+    text = decode_utf8(file, data, "expected a Wind export saved as CSV, UTF-8")
+    if isinstance(text, CsvError):
+        errors.append(text)
+        return [], errors, notes
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

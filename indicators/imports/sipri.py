@@ -34,7 +34,7 @@ from decimal import Decimal
 
 from pydantic import ValidationError
 
-from ..csvfile import CsvError
+from ..csvfile import CsvError, decode_utf8
 from ..schema import MAX_DECIMALS, MAX_DIGITS, SeriesValue, Source
 from .common import (WORLD, ErrorLog, ImportResult, classify, entity_problem, indicators_of, ranks,
                      region_of_subregion, series_row, share, slug, trimmed, validation_sentence)
@@ -99,12 +99,9 @@ def read_register(file: str, data: bytes) -> tuple[list[tuple[int, dict[str, str
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return fail(line, None, None, f"line {line} holds a NUL byte: this is a binary file, not SIPRI's trade "
                                       "register as downloaded (a UTF-8 CSV)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return fail(line, None, None, f"the file is not UTF-8 (byte 0x{data[exc.start:exc.start + 1].hex().upper()} "
-                                      f"on line {line}); expected SIPRI's trade register as downloaded")
+    text = decode_utf8(file, data, "expected SIPRI's trade register as downloaded")
+    if isinstance(text, CsvError):
+        return [], None, [text]
     lines = text.splitlines()
     header_at = next((i for i, line in enumerate(lines) if line.startswith(HEADER_START)), None)
     if header_at is None:
