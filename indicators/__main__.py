@@ -172,11 +172,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 # --------------------------------------------------------------------------- exports
 
 
-def _known_charts(dataset: Dataset, chart_ids: Sequence[str]) -> None:
-    """An unknown chart id stops the command (exit 2)."""
-    from .charts import chart_specs
+def _known_charts(dataset: Dataset, chart_ids: Sequence[str], timeline: bool = False) -> None:
+    """An unknown chart id stops the command (exit 2); a deck also takes the timeline (`timeline`)."""
+    from .charts import TIMELINE_ID, chart_specs
 
-    known = {s.id for s in chart_specs(dataset)}
+    known = {s.id for s in chart_specs(dataset)} | ({TIMELINE_ID} if timeline else set())
     unknown = [c for c in chart_ids if c not in known]
     if unknown:
         raise Stop(2, f"no chart {', '.join(map(repr, unknown))}: `python -m indicators charts` lists the chart ids")
@@ -205,10 +205,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .charts import build_figure
 
     dataset = _dataset(args.data)
-    _known_charts(dataset, [args.chart_id])
-    checked = run_checks(dataset)
     fmt = args.format
-    if fmt == "csv":
+    _known_charts(dataset, [args.chart_id], timeline=fmt == "pptx")
+    checked = run_checks(dataset)
+    if fmt == "pptx":
+        from .store import folder_label
+
+        data = export.deck_bytes(dataset, checked, [args.chart_id], folder_label(args.data))
+    elif fmt == "csv":
         data = export.to_csv_bytes(export.chart_sheets(dataset, checked, args.chart_id)["data"], excel=args.excel)
     elif fmt == "xlsx":
         data = export.to_xlsx_bytes(export.chart_sheets(dataset, checked, args.chart_id))
@@ -227,13 +231,15 @@ def cmd_brief(args: argparse.Namespace) -> int:
     from . import export
 
     dataset = _dataset(args.data)
-    _known_charts(dataset, args.chart_ids)
+    _known_charts(dataset, args.chart_ids, timeline=args.format == "pptx")
     checked = run_checks(dataset)
+    from .store import folder_label  # the store (SQLAlchemy) only where a command needs it
+
+    if args.format == "pptx":
+        return _write(args.output, export.deck_bytes(dataset, checked, args.chart_ids, folder_label(args.data)))
     missing = export.image_support()
     if missing:
         print(f"note: the pack has no images. {missing}", file=sys.stderr)
-    from .store import folder_label  # the store (SQLAlchemy) only where a command needs it
-
     return _write(args.output, export.briefing_pack(dataset, checked, args.chart_ids, folder_label(args.data)))
 
 
@@ -315,9 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ch.set_defaults(func=cmd_charts)
 
-    e = sub.add_parser("export", help="write one chart as an image (png, svg, pdf) or its data (csv, xlsx)")
+    e = sub.add_parser("export", help="write one chart as an image (png, svg, pdf), its data (csv, xlsx) "
+                                      "or a PowerPoint deck with the chart editable (pptx)")
     e.add_argument("chart_id", help="a chart id from `python -m indicators charts`")
-    e.add_argument("--format", required=True, choices=("png", "svg", "pdf", "csv", "xlsx"))
+    e.add_argument("--format", required=True, choices=("png", "svg", "pdf", "csv", "xlsx", "pptx"))
     e.add_argument("-o", "--output", type=Path, required=True, help="the file to write")
     e.add_argument("--data", type=Path, default=DEFAULT_DATA)
     e.add_argument("--width", type=int, default=1600, help="image width in layout pixels (default 1600)")
@@ -327,9 +334,12 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--excel", action="store_true", help="csv: add a UTF-8 byte order mark for Excel")
     e.set_defaults(func=cmd_export)
 
-    b = sub.add_parser("brief", help="write a briefing pack (zip): charts as PNG/SVG, data.xlsx, README.md")
+    b = sub.add_parser("brief", help="write a briefing pack (zip: charts as PNG/SVG, deck.pptx, data.xlsx, README.md) "
+                                     "or, with --format pptx, the deck alone")
     b.add_argument("chart_ids", nargs="+", metavar="CHART_ID")
-    b.add_argument("-o", "--output", type=Path, required=True, help="the zip to write")
+    b.add_argument("-o", "--output", type=Path, required=True, help="the zip (or the .pptx) to write")
+    b.add_argument("--format", choices=("zip", "pptx"), default="zip",
+                   help="zip (default): the pack; pptx: one slide per chart, editable, with sources and notes")
     b.add_argument("--data", type=Path, default=DEFAULT_DATA)
     b.set_defaults(func=cmd_brief)
 

@@ -1,5 +1,5 @@
-"""The briefing pack: each chart as PNG and SVG, one data.xlsx, and a README whose citations and flags
-travel with the figures."""
+"""The briefing pack: each chart as PNG and SVG, the deck (deck.pptx, every chart editable), one data.xlsx,
+and a README whose descriptions, citations and flags travel with the figures."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ import pandas as pd
 from .checks import CheckResult
 from .charts import build_figure, find_spec
 from .dataset import Dataset
+from .deck import deck_bytes
+from .describe import chart_description
 from .text import md_readable
 from .render import ImageExportUnavailable, figure_bytes, image_support
 from .schema import Severity
@@ -24,8 +26,8 @@ PACK_PNG_SCALE = 2  # 3200x1800 px: sharp on a projector, a retina screen or pap
 
 
 def briefing_pack(dataset: Dataset, result: CheckResult, chart_ids: list[str], revision: str) -> bytes:
-    """A zip for a briefing: each chart as PNG and SVG, one data.xlsx, and a README whose
-    citations and flags travel with the figures."""
+    """A zip for a briefing: each chart as PNG and SVG, deck.pptx, one data.xlsx, and a README whose
+    descriptions, citations and flags travel with the figures."""
     specs = [find_spec(dataset, cid) for cid in dict.fromkeys(chart_ids)]  # unknown id -> KeyError
     taken: set[str] = {"sources", "flags"}
     data_sheets: dict[str, pd.DataFrame] = {}
@@ -42,20 +44,23 @@ def briefing_pack(dataset: Dataset, result: CheckResult, chart_ids: list[str], r
     all_flags = _merge_by(flags, "id", FLAG_COLUMNS)
 
     images: dict[str, bytes] = {}
+    described = {spec.id: chart_description(dataset, result, spec.id) for spec in specs}
     missing: str | None = image_support()
     if missing is None:
         try:
             for spec in specs:
                 fig = build_figure(dataset, result, spec.id)
-                images[f"charts/{spec.id}.png"] = figure_bytes(fig, "png", scale=PACK_PNG_SCALE)
-                images[f"charts/{spec.id}.svg"] = figure_bytes(fig, "svg")
+                images[f"charts/{spec.id}.png"] = figure_bytes(fig, "png", scale=PACK_PNG_SCALE,
+                                                               description=described[spec.id])
+                images[f"charts/{spec.id}.svg"] = figure_bytes(fig, "svg", description=described[spec.id])
         except ImageExportUnavailable as exc:
             images, missing = {}, exc.message
 
-    readme = _readme(dataset, result, specs, revision, sheet_of, missing)
+    readme = _readme(dataset, result, specs, revision, sheet_of, missing, described)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("README.md", readme)
+        zf.writestr("deck.pptx", deck_bytes(dataset, result, [spec.id for spec in specs], revision))
         zf.writestr("data.xlsx", to_xlsx_bytes({**data_sheets, "sources": all_sources, "flags": all_flags}))
         for path, blob in images.items():
             zf.writestr(path, blob)
@@ -74,7 +79,7 @@ def _merge_by(frames: list[pd.DataFrame], key: str, columns: list[str]) -> pd.Da
 
 
 def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: str,
-            sheet_of: dict[str, str], missing: str | None) -> str:
+            sheet_of: dict[str, str], missing: str | None, described: dict[str, str]) -> str:
     lines = [
         "# Briefing pack: China–Russia indicators",
         "",
@@ -86,14 +91,17 @@ def _readme(dataset: Dataset, result: CheckResult, specs: Iterable, revision: st
                   "- `charts/<chart>.svg`: vector, for editing"]
     else:
         lines += [f"Images were left out of this pack: {' '.join(missing.split())}", ""]  # our own message
-    lines += ["- `data.xlsx`: one sheet of figures per chart, plus `sources` (full citations) and "
+    lines += ["- `deck.pptx`: one slide per chart, the chart editable in PowerPoint or LibreOffice (Edit Data), "
+              "its sources on the slide, its findings, quotes and citations in the speaker notes",
+              "- `data.xlsx`: one sheet of figures per chart, plus `sources` (full citations) and "
               "`flags` (conflicts and caveats)", ""]
     severity_label = {Severity.conflict: "CONFLICT", Severity.warning: "WARNING", Severity.info: "INFO"}
     for spec in specs:
         lines += [f"## {md_readable(spec.title)}", ""]
         files = [f"`charts/{spec.id}.png`", f"`charts/{spec.id}.svg`"] if missing is None else []
         files.append(f"sheet `{sheet_of[spec.id]}` of `data.xlsx`")
-        lines += ["Files: " + ", ".join(files) + ".", "", "Cite this figure:", ""]
+        lines += ["Files: " + ", ".join(files) + ".", "", f"In words: {md_readable(described[spec.id])}", "",
+                  "Cite this figure:", ""]
         lines += [f"> {md_readable(line)}  " for line in cite_chart(dataset, spec.id, revision, result=result).splitlines()]
         lines.append("")
         on_chart = chart_flags(dataset, result, spec.indicator_id)

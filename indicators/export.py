@@ -2,12 +2,14 @@
 
 - `sheets`: chart data as CSV and XLSX (formula cells neutralised), the citation of a chart;
 - `render`: PNG, SVG and PDF through one kept Chromium (Debian's, never a downloaded one);
-- `briefing`: the briefing pack (images, data.xlsx, a README with citations and flags).
+- `briefing`: the briefing pack (images, deck.pptx, data.xlsx, a README with citations and flags);
+- `deck`: a PowerPoint deck, each chart native and editable, sources and findings in its notes.
 """
 
 from __future__ import annotations
 
 from .briefing import PACK_PNG_SCALE, briefing_pack  # noqa: F401
+from .deck import MIME as PPTX_MIME, deck_bytes  # noqa: F401
 from .render import (  # noqa: F401
     IMAGE_FORMATS,
     INSTALL_HINT,

@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import html
 import os
+import re
 import shutil
+import struct
 import threading
 import warnings
+import zlib
+from xml.sax.saxutils import escape as xml_escape
 
 import plotly.graph_objects as go
 
 from .settings import forced_browser
+from .text import inert
 
 # --------------------------------------------------------------------------- images
 
@@ -194,12 +200,15 @@ def export_height(layout_height: float | None) -> int:
 
 
 def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int | None = None,
-                 scale: float = 1.0) -> bytes:
+                 scale: float = 1.0, description: str = "") -> bytes:
     """The figure as PNG, SVG or PDF, exactly as on screen, at a 16:9 slide size by default.
 
     Only width and height change: the figure's own template, fonts and footnote are kept.
     1600x900 at scale 1 is a full-HD slide; pass scale=2 for print. A figure taller than 900 (a long
     footnote) keeps its own height by default, so its footnote never squeezes the plot.
+    `description` (the chart in words) becomes the image's text alternative where the format has one:
+    SVG `<title>` and `<desc>`, PNG `Title` and `Description` text chunks. Chromium's PDF has no place
+    for alt text that kaleido reaches: a PDF keeps the title and footnote drawn in the figure.
     """
     fig_dict = fig.to_dict() if hasattr(fig, "to_dict") else dict(fig)
     if height is None:
@@ -209,6 +218,46 @@ def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int
         raise ValueError(f"unknown image format {fmt!r}: expected one of {', '.join(IMAGE_FORMATS)}")
     if not (50 <= width <= 10_000 and 50 <= height <= 10_000 and 0 < scale <= 8):
         raise ValueError(f"image size out of range: {width}x{height} at scale {scale}")
-    return _render(fig_dict, {"format": fmt, "width": width, "height": height, "scale": scale})
+    data = _render(fig_dict, {"format": fmt, "width": width, "height": height, "scale": scale})
+    title = _plain_title(fig_dict)
+    if fmt == "svg":
+        return svg_with_text(data, title, description)
+    if fmt == "png":
+        return png_with_text(data, {"Title": title, "Description": description})
+    return data
+
+
+def _plain_title(fig_dict: dict) -> str:
+    title = fig_dict.get("layout", {}).get("title", {})
+    text = title.get("text", "") if isinstance(title, dict) else str(title or "")
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text or "")).split())
+
+
+def svg_with_text(svg: bytes, title: str, description: str) -> bytes:
+    """An SVG that names itself to a screen reader: role="img", and <title>/<desc> as its first children."""
+    text = svg.decode("utf-8")
+    head = re.match(r"\s*(<\?xml[^>]*>\s*)?<svg\b[^>]*>", text)
+    if head is None or not (title or description):
+        return svg
+    tag = head.group(0)
+    opened = tag[:-1] + ' role="img" aria-labelledby="chart-title chart-desc">'
+    inner = (f'<title id="chart-title">{xml_escape(inert(title))}</title>'
+             f'<desc id="chart-desc">{xml_escape(inert(description))}</desc>')
+    return (opened + inner + text[len(tag):]).encode("utf-8")
+
+
+def png_with_text(png: bytes, texts: dict[str, str]) -> bytes:
+    """A PNG with international text chunks (iTXt, UTF-8) after its header: 'Title', 'Description'
+    are the PNG specification's keywords for what an image shows, read by image viewers and catalogues."""
+    ihdr_end = 8 + 4 + 4 + 13 + 4
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        return png
+    chunks = b""
+    for keyword, text in texts.items():
+        if not text:
+            continue
+        body = keyword.encode("latin-1") + b"\0\0\0" + b"\0" + b"\0" + inert(text).encode("utf-8")
+        chunks += struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+    return png[:ihdr_end] + chunks + png[ihdr_end:]
 
 

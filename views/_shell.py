@@ -202,7 +202,7 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
 
 
 def render_downloads(state: AppState, spec: ChartSpec, fig) -> None:
-    cols = st.columns(6)
+    cols = st.columns(7)
     missing = export.image_support()
     for col, fmt, mime in zip(cols[:3], ("png", "svg", "pdf"), ("image/png", "image/svg+xml", "application/pdf")):
         with col:
@@ -225,6 +225,13 @@ def render_downloads(state: AppState, spec: ChartSpec, fig) -> None:
             help="Data, full source citations and the flags that concern this chart",
         )
     with cols[5]:
+        st.download_button(
+            "PPTX", data=lambda: export.deck_bytes(state.dataset, state.result, [spec.id], state.revision),
+            file_name=f"{spec.id}.pptx", mime=export.PPTX_MIME, key=f"dl-pptx-{spec.id}", on_click="ignore",
+            help="A PowerPoint slide with the chart editable (Edit Data), its sources, and its findings and "
+                 "quotes in the speaker notes",
+        )
+    with cols[6]:
         with st.popover("Cite", help="Cite this figure"):
             st.code(export.cite_chart(state.dataset, spec.id, state.revision), language=None, wrap_lines=True)
     if missing:

@@ -1,0 +1,465 @@
+"""PowerPoint decks for briefings: each chart as a native, editable PowerPoint chart.
+
+A pasted PNG cannot be restyled, its numbers cannot be checked and a screen reader gets nothing from
+it. Here each chart is a PowerPoint chart whose data is embedded (Edit Data works in PowerPoint and
+LibreOffice): the official series as lines, each claimant's figures as markers of their own shape and
+colour, labelled as the text writes them. The slide carries the title and the source footnote; the
+speaker notes carry the chart in words, the verdict sentences, each figure's quote and the range it
+allows, and the full citations; the last slide lists every source. What a native chart does not draw
+(the dashboard's arrows for stated changes) is said in the notes; a chart with no native equivalent
+(the timeline) is its static image with the description as its alt text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Inches, Pt
+
+from .charts import (COLOURS, ESTIMATE_COLOURS, IMPLIED_COLOUR, REFERENCE_COLOURS, TIMELINE_ID, ChartSpec,
+                     find_spec, footnote_lines, implied_notes, point_source_ids, points_for, timeline_figure,
+                     year_window)
+from .checks import CheckResult
+from .dataset import Dataset
+from .describe import chart_description
+from .render import ImageExportUnavailable, figure_bytes, image_support
+from .schema import Source, Unit
+from .sheets import chart_flags, cite_chart, neutralise
+from .summaries import chart_findings
+from .text import inert
+from .wording import citation, unit_label
+
+WIDE, HIGH = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen slide
+MARGIN = Inches(0.4)
+CHART_TOP = Inches(1.15)
+FOOTNOTE_PT, LABEL_PT, AXIS_PT = 10, 11, 12
+MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+# Markers by shape as well as colour (the legend says who is who in greyscale too): the dashboard's order.
+# Diamonds are kept for published estimates, dashes for targets.
+MARKERS = [XL_MARKER_STYLE.CIRCLE, XL_MARKER_STYLE.SQUARE, XL_MARKER_STYLE.TRIANGLE, XL_MARKER_STYLE.X,
+           XL_MARKER_STYLE.PLUS, XL_MARKER_STYLE.STAR]
+NOT_DRAWN = ("Not drawn on the slide: the range each figure allows (the dashboard's error bars and ▲/▼ arrows for "
+             "open-ended figures) is listed above, figure by figure.")
+
+
+def _rgb(hex_colour: str) -> RGBColor:
+    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+
+
+def _cell(text: object) -> str:
+    """A name or category as the embedded workbook stores it: never a formula (xlsxwriter runs '=…')."""
+    return str(neutralise(inert(text)))
+
+
+# --------------------------------------------------------------------------- the series of a claims chart
+
+@dataclass
+class DeckSeries:
+    """One series of a native chart: its name, a value per category (None: no point there), each point's label."""
+
+    name: str
+    role: str  # reference | stated | estimate | implied
+    values: list[float | None]
+    labels: list[str]
+    targets: list[bool]
+    colour: str
+    marker: XL_MARKER_STYLE
+
+
+IMPLIED_NAME = "Implied by a stated change or multiple"
+
+
+def claims_series(points: pd.DataFrame) -> tuple[list[str], list[DeckSeries]]:
+    """The categories (years, or entities) and the series of a claims chart, from the rows it is given.
+
+    The roles and their order are the dashboard's (official lines first, then each claimant, estimates,
+    implied values numbered (1), (2)… as its notes are); two figures of one claimant in one category go
+    to a second series of theirs."""
+    categories = sorted(set(points["x"])) if points["x"].astype(str).str.fullmatch(r"\d{4}").all() \
+        else list(dict.fromkeys(points["x"]))
+    position = {c: i for i, c in enumerate(categories)}
+    implied = points[points["kind"] == "implied"]
+    numbers = {index: n for n, index in enumerate(implied.index, 1)}
+    out: list[DeckSeries] = []
+    roles = [("reference", points[points["kind"] == "reference"].groupby("who", sort=True)),
+             ("stated", points[points["kind"].isin(["stated", "target"])].groupby("who", sort=True)),
+             ("estimate", points[points["kind"] == "estimate"].groupby("who", sort=True)),
+             ("implied", [(IMPLIED_NAME, implied)] if not implied.empty else [])]
+    for role, groups in roles:
+        for i, (who_, group) in enumerate(groups):
+            colour, marker = _look(role, i)
+            slots: list[DeckSeries] = []
+            for row in group.itertuples():
+                slot = next((s for s in slots if s.values[position[row.x]] is None), None)
+                if slot is None:
+                    name = str(who_) if not slots else f"{who_} ({len(slots) + 1})"
+                    slot = DeckSeries(name, role, [None] * len(categories), [""] * len(categories),
+                                      [False] * len(categories), colour, marker)
+                    slots.append(slot)
+                k = position[row.x]
+                slot.values[k] = float(row.y)
+                slot.labels[k] = ("" if role == "reference" else f"({numbers[row.Index]})" if role == "implied" else
+                                  f"{row.label}{' target' if row.kind == 'target' else ''}{' ⚠' if row.in_conflict else ''}")
+                slot.targets[k] = row.kind == "target"
+            out += slots
+    return categories, out
+
+
+def label_positions(series: list[DeckSeries]) -> dict[tuple[int, int], XL_LABEL_POSITION]:
+    """Labels of one category placed apart, as the dashboard places them: a native line chart draws every
+    series of a year at the same x, so with several labelled points the first (in series order) is
+    labelled to the left, the last to the right, and those between above or below, by value."""
+    by_category: dict[int, list[tuple[int, float]]] = {}
+    for n, s in enumerate(series):
+        for k, (value, label) in enumerate(zip(s.values, s.labels)):
+            if value is not None and label:
+                by_category.setdefault(k, []).append((n, value))
+    placed = {}
+    for k, marks in by_category.items():
+        if len(marks) == 1:
+            placed[(marks[0][0], k)] = XL_LABEL_POSITION.RIGHT
+            continue
+        values = sorted(v for _, v in marks)
+        for i, (n, value) in enumerate(marks):
+            if i == 0:
+                placed[(n, k)] = XL_LABEL_POSITION.LEFT
+            elif i == len(marks) - 1:
+                placed[(n, k)] = XL_LABEL_POSITION.RIGHT
+            else:
+                above = min((v - value for v in values if v > value), default=math.inf)
+                below = min((value - v for v in values if v < value), default=math.inf)
+                placed[(n, k)] = XL_LABEL_POSITION.ABOVE if above >= below else XL_LABEL_POSITION.BELOW
+    return placed
+
+
+def _look(role: str, i: int) -> tuple[str, XL_MARKER_STYLE]:
+    if role == "reference":
+        return REFERENCE_COLOURS[i % len(REFERENCE_COLOURS)], XL_MARKER_STYLE.CIRCLE
+    if role == "estimate":
+        return ESTIMATE_COLOURS[i % len(ESTIMATE_COLOURS)], XL_MARKER_STYLE.DIAMOND
+    if role == "implied":
+        return IMPLIED_COLOUR, XL_MARKER_STYLE.CIRCLE
+    return COLOURS[i % len(COLOURS)], MARKERS[i % len(MARKERS)]
+
+
+# --------------------------------------------------------------------------- slides
+
+def deck_bytes(dataset: Dataset, result: CheckResult, chart_ids: Iterable[str], revision: str,
+               today: dt.date | None = None) -> bytes:
+    """A deck: a title slide, one slide per chart (native and editable where PowerPoint has the chart
+    type), and a last slide with every source in full."""
+    ids = list(dict.fromkeys(chart_ids))
+    specs = [None if cid == TIMELINE_ID else find_spec(dataset, cid) for cid in ids]  # unknown id -> KeyError
+    made = (today or dt.date.today()).isoformat()
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = WIDE, HIGH
+    _title_slide(prs, [s.title if s else "Timeline" for s in specs], revision, made)
+    source_ids: set[str] = set()
+    for spec in specs:
+        if spec is None:
+            source_ids |= _timeline_slide(prs, dataset)
+        elif spec.kind == "ranking":
+            source_ids |= _ranking_slide(prs, dataset, result, spec, revision)
+        else:
+            source_ids |= _claims_slide(prs, dataset, result, spec, revision)
+    _sources_slide(prs, dataset, source_ids, revision, made)
+    prs.core_properties.title = "China–Russia indicators: briefing"
+    prs.core_properties.subject = "; ".join(s.title if s else "Timeline" for s in specs)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+def _slide(prs, title: str):
+    """A 'Title Only' slide (its title is the slide's title for screen readers and the outline)."""
+    slide = prs.slides.add_slide(prs.slide_layouts[5])
+    box = slide.shapes.title
+    box.left, box.top, box.width, box.height = MARGIN, Inches(0.25), WIDE - 2 * MARGIN, Inches(0.85)
+    box.text_frame.text = inert(title)
+    box.text_frame.word_wrap = True
+    for p in box.text_frame.paragraphs:
+        p.font.size, p.font.bold = Pt(26), True
+    return slide
+
+
+def _text_box(slide, left, top, width, height, lines: list[str], size: int, name: str):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    box.name = name
+    frame = box.text_frame
+    frame.word_wrap = True
+    for i, line in enumerate(lines):
+        p = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        p.text = inert(line)
+        p.font.size = Pt(size)
+        p.font.color.rgb = _rgb("#333333")
+    return box
+
+
+def _alt_text(shape, title: str, description: str) -> None:
+    """The shape's alt text (PowerPoint's and LibreOffice's 'Alt Text' / 'Description')."""
+    c_nv_pr = shape._element.find(".//" + qn("p:cNvPr"))
+    c_nv_pr.set("title", inert(title))
+    c_nv_pr.set("descr", inert(description))
+
+
+def _notes(slide, paragraphs: list[str]) -> None:
+    slide.notes_slide.notes_text_frame.text = inert("\n\n".join(p for p in paragraphs if p))
+
+
+def _title_slide(prs, titles: list[str], revision: str, made: str) -> None:
+    slide = _slide(prs, "China–Russia indicators: briefing")
+    lines = ["Figures cited in “China and Russia: Gaming the West”, China Analysis, ECFR (2016), beside the "
+             "official statistics.", "", *[f"• {t}" for t in titles], "",
+             f"Dataset {revision}; made {made}. Each chart is editable (right-click, Edit Data); its notes hold "
+             "the chart in words, the findings, the quotes and the full citations."]
+    _text_box(slide, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, Inches(5.5), lines, 16, "Contents")
+
+
+def _claims_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, revision: str) -> set[str]:
+    indicator = dataset.indicators_by_id[spec.indicator_id]
+    points = points_for(dataset, result, spec)
+    shown, window_note = slide_points(points)
+    categories, series = claims_series(shown)
+    description = chart_description(dataset, result, spec.id)
+    slide = _slide(prs, spec.title)
+    sources = point_source_ids(points)
+    chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
+        "Markers: each claimant's figures as the text writes them (a shape and colour per claimant); lines: the "
+        "official series; hollow grey (1), (2)…: implied by a stated change or multiple (how: the notes); "
+        "⚠: in conflict with another figure. The range each figure allows and its quote: the notes."])
+    data = CategoryChartData(number_format="General")
+    data.categories = [_cell(c) for c in categories]
+    for s in series:
+        data.add_series(_cell(s.name), s.values)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, chart_height, data)
+    frame.name = f"Chart: {spec.title}"
+    _alt_text(frame, spec.title, description)
+    chart = frame.chart
+    chart.has_title = False
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.TOP
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(AXIS_PT - 1)
+    relative = not points.empty and set(points["measure"]) <= {"change_pct", "multiple"}
+    _axes(chart, "percent change / multiple of the base" if relative else unit_label(indicator.unit),
+          reverse=indicator.unit is Unit.rank)
+    positions = label_positions(series)
+    for n, (s, plotted) in enumerate(zip(series, chart.plots[0].series)):
+        _style_series(plotted, s, {k: pos for (m, k), pos in positions.items() if m == n})
+    stated = points[points["kind"].isin(["stated", "target"])]
+    figures = [f"• {r.who}: {r.label}{' (target)' if r.kind == 'target' else ''} for {r.entity}, {r.period}; "
+               f"allows {r.interval}. “{r.quote}”" for r in stated.itertuples()]
+    changes = stated[stated["measure"].isin(["change_pct", "multiple"])]
+    arrows = ("The dashboard draws each stated change as an arrow on the official series; on this slide the "
+              "changes are the figures listed above." if not changes.empty and (points["kind"] == "reference").any()
+              and changes.index.isin(shown.index).sum() < len(changes) else "")
+    implied = points[points["kind"] == "implied"]
+    _notes(slide, [
+        "In words: " + description,
+        _findings_notes(dataset, result, spec),
+        "The figures:\n" + "\n".join(figures) if figures else "",
+        "Implied values:\n" + "\n".join(implied_notes(implied)) if not implied.empty else "",
+        window_note, arrows, NOT_DRAWN if figures else "",
+        "Cite this figure:\n" + cite_chart(dataset, spec.id, revision, result=result),
+    ])
+    return set(sources)
+
+
+def slide_points(points: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows a slide charts, and what its notes say of the rest.
+
+    The dashboard opens a long official series on the claims' years (`year_window`); so does the slide,
+    whose chart holds those years' data (its Edit Data table); every year is in the CSV and XLSX
+    downloads. Stated changes drawn as arrows on the dashboard stay figures of their own here."""
+    reference = points["kind"] == "reference"
+    relative = points["measure"].isin(["change_pct", "multiple"]) & (points["kind"] == "stated")
+    over_series = bool(reference.any() and relative.any())
+    frame = points[~relative] if over_series else points
+    window = year_window(frame)
+    if window is None:
+        return frame, ""
+    (first, last), (lo, hi) = window
+    years = frame["x"].astype(int)
+    note = (f"The official series run {first}–{last}; this slide shows {lo}–{hi}, around the claims (as the "
+            "dashboard opens the chart). Every year is in the chart's CSV and XLSX downloads.")
+    return frame[(years >= lo) & (years <= hi)], note
+
+
+def _footnote(slide, lines: list[str]) -> int:
+    """The source footnote under the chart, sized to its text; returns the chart's height above it."""
+    chars_per_line = int((WIDE - 2 * MARGIN) / Pt(FOOTNOTE_PT) * 1.9)  # Arial-like: ~0.53 em a character
+    rows = sum(max(1, math.ceil(len(line) / chars_per_line)) for line in lines)
+    size = FOOTNOTE_PT if rows <= 9 else max(7, int(FOOTNOTE_PT * 9 / rows))
+    rows = sum(max(1, math.ceil(len(line) / int(chars_per_line * FOOTNOTE_PT / size))) for line in lines)
+    height = Emu(int(Pt(size) * 1.25 * rows + Inches(0.15)))
+    top = HIGH - height - Inches(0.1)
+    _text_box(slide, MARGIN, top, WIDE - 2 * MARGIN, height, lines, size, "Sources")
+    return max(Inches(3), top - CHART_TOP - Inches(0.05))
+
+
+def _findings_notes(dataset: Dataset, result: CheckResult, spec: ChartSpec) -> str:
+    found = chart_findings(dataset, result, spec.indicator_id)
+    others = [f for f in chart_flags(dataset, result, spec.indicator_id) if f not in found]
+    lines = [f"• {f.sentence or f.explanation}" for f in found]
+    lines += [f"• {f.severity.value.upper()}: {f.sentence or f.explanation}" for f in others]
+    return "What the statistics and the checks say:\n" + "\n".join(lines) if lines else ""
+
+
+def _axes(chart, value_title: str, reverse: bool = False) -> None:
+    value_axis = chart.value_axis
+    value_axis.has_title = True
+    value_axis.axis_title.text_frame.text = value_title
+    value_axis.axis_title.text_frame.paragraphs[0].font.size = Pt(AXIS_PT)
+    value_axis.tick_labels.font.size = Pt(AXIS_PT)
+    value_axis.has_major_gridlines = True
+    value_axis.major_gridlines.format.line.color.rgb = _rgb("#DDDDDD")
+    if reverse:  # rank 1 at the top, as the dashboard draws ranks
+        value_axis.reverse_order = True
+    chart.category_axis.tick_labels.font.size = Pt(AXIS_PT)
+
+
+def _style_series(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION]) -> None:
+    plotted.smooth = False
+    marker = plotted.marker
+    if s.role == "reference":
+        plotted.format.line.color.rgb = _rgb(s.colour)
+        plotted.format.line.width = Pt(2)
+        marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 4
+        marker.format.fill.solid()
+        marker.format.fill.fore_color.rgb = _rgb(s.colour)
+        marker.format.line.color.rgb = _rgb(s.colour)
+        return
+    plotted.format.line.fill.background()  # figures are points, never joined by a line
+    marker.style, marker.size = s.marker, 10
+    if s.role in ("implied", "estimate"):
+        marker.format.fill.background()  # hollow, as on the dashboard
+    else:
+        marker.format.fill.solid()
+        marker.format.fill.fore_color.rgb = _rgb(s.colour)
+    marker.format.line.color.rgb = _rgb(s.colour)
+    marker.format.line.width = Pt(1.5)
+    for k, (value, label) in enumerate(zip(s.values, s.labels)):
+        if value is None or not label:
+            continue
+        point = plotted.points[k]
+        if s.targets[k]:
+            point.marker.style, point.marker.size = XL_MARKER_STYLE.DASH, 18
+        frame = point.data_label.text_frame
+        frame.text = inert(label)
+        frame.paragraphs[0].font.size = Pt(LABEL_PT)
+        point.data_label.position = positions.get(k, XL_LABEL_POSITION.RIGHT)
+
+
+# --------------------------------------------------------------------------- rankings
+
+def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, revision: str) -> set[str]:
+    points = points_for(dataset, result, spec)
+    description = chart_description(dataset, result, spec.id)
+    slide = _slide(prs, spec.title)
+    sources = point_source_ids(points)
+    claims = "; ".join(sorted(set(points["claim"]))) if not points.empty else ""
+    chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
+        f"Highlighted (coloured, outlined, “◀ the claim”): the entity the claim is about. The claim: {claims}. "
+        "Bars show what is ranked."])
+    views = sorted(points["view"].unique()) if not points.empty else []
+    width = (WIDE - 2 * MARGIN) / max(1, len(views))
+    for n, view in enumerate(views):
+        g = points[points["view"] == view]
+        has_value = bool(g["value"].notna().all())
+        data = CategoryChartData(number_format="General")
+        data.categories = [_cell(e) for e in g["entity"]]
+        title = f"{g['who'].iat[0]}, {g['period'].iat[0]}"
+        data.add_series(_cell(title), [float(v) if has_value else float(r) for v, r in zip(g["value"], g["rank"])])
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN + Emu(int(width * n)), CHART_TOP,
+                                       Emu(int(width)), chart_height, data)
+        frame.name = f"Chart: {spec.title} ({title})"
+        _alt_text(frame, f"{spec.title}: {title}", description)
+        chart = frame.chart
+        chart.has_title, chart.has_legend = True, False
+        chart.chart_title.text_frame.text = inert(title)
+        chart.chart_title.text_frame.paragraphs[0].font.size = Pt(14)
+        chart.category_axis.reverse_order = True  # the first rank at the top
+        chart.category_axis.tick_labels.font.size = Pt(AXIS_PT - 1)
+        chart.value_axis.visible = has_value
+        chart.value_axis.has_major_gridlines = False
+        plot = chart.plots[0]
+        plot.vary_by_categories = False
+        plot.gap_width = 40
+        bars = plot.series[0]
+        bars.format.fill.solid()
+        bars.format.fill.fore_color.rgb = _rgb("#9A9A9A")
+        for k, (label, highlight) in enumerate(zip(g["label"], g["highlight"])):
+            point = bars.points[k]
+            if highlight:  # the claim's entity: colour, a black outline and the label's words all say so
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = _rgb(COLOURS[1])
+                point.format.line.color.rgb = _rgb("#000000")
+                point.format.line.width = Pt(1.5)
+            frame_ = point.data_label.text_frame
+            frame_.text = inert(f"{label}{'  ◀ the claim' if highlight else ''}")
+            frame_.paragraphs[0].font.size = Pt(LABEL_PT - 1)
+            point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+    _notes(slide, ["In words: " + description, _findings_notes(dataset, result, spec),
+                   "Cite this figure:\n" + cite_chart(dataset, spec.id, revision, result=result)])
+    return set(sources)
+
+
+# --------------------------------------------------------------------------- what PowerPoint cannot chart
+
+def _timeline_slide(prs, dataset: Dataset) -> set[str]:
+    """Dated events by category on a date axis: no native PowerPoint chart draws that, so the image."""
+    fig = timeline_figure(dataset)
+    slide = _slide(prs, "Timeline of events cited in “China and Russia: Gaming the West”")
+    events = list(dataset.event_rows)
+    years = sorted({e.date[:4] for e in events})
+    description = (f"Timeline: {len(events)} dated events" + (f" from {years[0]} to {years[-1]}" if years else "")
+                   + ", by category: " + "; ".join(
+                       f"{c} ({n})" for c, n in sorted(pd.Series([e.category.value for e in events]).value_counts()
+                                                       .items())) + ". Each event's date, title and quote are in "
+                   "the notes.")
+    missing = image_support()
+    picture = None
+    if missing is None:
+        try:
+            png = figure_bytes(fig, "png", width=1600, height=int(fig.layout.height or 900), scale=1.5)
+            picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, CHART_TOP, height=HIGH - CHART_TOP - Inches(0.2))
+        except ImageExportUnavailable as exc:
+            missing = exc.message
+    if picture is not None:
+        picture.name = "Timeline"
+        _alt_text(picture, "Timeline", description)
+        if picture.width > WIDE - 2 * MARGIN:  # keep the aspect ratio within the slide
+            ratio = (WIDE - 2 * MARGIN) / picture.width
+            picture.width, picture.height = Emu(int(picture.width * ratio)), Emu(int(picture.height * ratio))
+    else:
+        _text_box(slide, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, Inches(1), [f"The image could not be made: {missing}"],
+                  14, "Missing image")
+    sources = dataset.sources_by_id
+    _notes(slide, ["In words: " + description, "The events:\n" + "\n".join(
+        f"• {e.date}{' to ' + e.end_date if e.end_date else ''}: {e.title} ({e.category.value}). “{e.quote}”"
+        for e in sorted(events, key=lambda e: e.date))])
+    return {e.source_id for e in events if isinstance(sources.get(e.source_id), Source)}
+
+
+def _sources_slide(prs, dataset: Dataset, source_ids: set[str], revision: str, made: str) -> None:
+    slide = _slide(prs, "Sources")
+    sources = [dataset.sources_by_id[s] for s in sorted(source_ids) if isinstance(dataset.sources_by_id.get(s), Source)]
+    lines = [citation(s) for s in sources]
+    lines.append(f"China–Russia indicators dashboard, dataset {revision}, made {made}.")
+    size = 12 if len(lines) <= 14 else max(8, int(12 * math.sqrt(14 / len(lines))))
+    _text_box(slide, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, HIGH - CHART_TOP - Inches(0.3), lines, size, "Sources")
+    _notes(slide, [f"{len(sources)} sources, each cited in full."])
+
+
+__all__ = ["MIME", "claims_series", "deck_bytes"]
