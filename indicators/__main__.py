@@ -218,8 +218,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = export.to_xlsx_bytes(export.chart_sheets(dataset, checked, args.chart_id))
     else:
         try:
+            from .describe import chart_description
+
             data = export.figure_bytes(build_figure(dataset, checked, args.chart_id), fmt,
-                                       width=args.width, height=args.height, scale=args.scale)
+                                       width=args.width, height=args.height, scale=args.scale,
+                                       description=chart_description(dataset, checked, args.chart_id))
         except export.ImageExportUnavailable as exc:
             raise Stop(1, exc.message) from None
         except ValueError as exc:

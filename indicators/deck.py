@@ -43,6 +43,7 @@ WIDE, HIGH = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescree
 MARGIN = Inches(0.4)
 CHART_TOP = Inches(1.15)
 FOOTNOTE_PT, LABEL_PT, AXIS_PT = 10, 11, 12
+CONTENTS_LISTED = 12  # more charts than this are listed in one paragraph on the title slide
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 # Markers by shape as well as colour (the legend says who is who in greyscale too): the dashboard's order.
@@ -175,7 +176,8 @@ def deck_bytes(dataset: Dataset, result: CheckResult, chart_ids: Iterable[str], 
             source_ids |= _claims_slide(prs, dataset, result, spec, revision)
     _sources_slide(prs, dataset, source_ids, revision, made)
     prs.core_properties.title = "China–Russia indicators: briefing"
-    prs.core_properties.subject = "; ".join(s.title if s else "Timeline" for s in specs)
+    subject = inert("; ".join(s.title if s else "Timeline" for s in specs))
+    prs.core_properties.subject = subject if len(subject) <= 255 else subject[:254] + "…"  # the format's limit
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
@@ -219,11 +221,14 @@ def _notes(slide, paragraphs: list[str]) -> None:
 
 def _title_slide(prs, titles: list[str], revision: str, made: str) -> None:
     slide = _slide(prs, "China–Russia indicators: briefing")
+    listed = [f"• {t}" for t in titles] if len(titles) <= CONTENTS_LISTED else [
+        f"{len(titles)} charts: " + " · ".join(titles)]
     lines = ["Figures cited in “China and Russia: Gaming the West”, China Analysis, ECFR (2016), beside the "
-             "official statistics.", "", *[f"• {t}" for t in titles], "",
+             "official statistics.", "", *listed, "",
              f"Dataset {revision}; made {made}. Each chart is editable (right-click, Edit Data); its notes hold "
              "the chart in words, the findings, the quotes and the full citations."]
-    _text_box(slide, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, Inches(5.5), lines, 16, "Contents")
+    _text_box(slide, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, Inches(5.5), lines,
+              16 if len(titles) <= CONTENTS_LISTED else 11, "Contents")
 
 
 def _claims_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, revision: str) -> set[str]:

@@ -3,7 +3,8 @@
 #
 #   bash scripts/setup.sh          runtime only (what `make run` needs)
 #   bash scripts/setup.sh --dev    runtime + test dependencies (what `make test` needs),
-#                                  including Debian's postgresql server for the store's tests
+#                                  including Debian's postgresql server for the store's tests and
+#                                  LibreOffice Impress (headless) for the decks' tests
 #
 # Idempotent: a second run with unchanged requirement files skips pip entirely
 # (a stamp in .venv records what was installed). SETUP_FORCE=1 reinstalls anyway.
@@ -164,6 +165,26 @@ if [ "$dev" = 1 ]; then
   else
     # Not fatal: the PostgreSQL tests then skip with this reason (and fail under CI=true).
     echo "setup: WARNING: no PostgreSQL server found and cannot install it here (not root, or no apt-get); $pg_msg" >&2
+  fi
+fi
+
+# ---------------------------------------------------------------- libreoffice (tests)
+# The decks' tests open each .pptx in a real office suite: LibreOffice Impress, headless (Debian's
+# libreoffice-impress-nogui: no X or GTK), converts it to PDF, and poppler-utils' pdftotext reads it.
+if [ "$dev" = 1 ]; then
+  lo_msg="the deck tests need Debian's LibreOffice Impress and poppler-utils: sudo apt-get install -y libreoffice-impress-nogui poppler-utils"
+  if command -v soffice >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1; then
+    say "libreoffice: $(command -v soffice)"
+  elif is_root_with_apt; then
+    say "installing Debian's LibreOffice Impress (headless) and poppler-utils with apt-get"
+    if apt_install libreoffice-impress-nogui poppler-utils && command -v soffice >/dev/null 2>&1; then
+      say "libreoffice: $(command -v soffice)"
+    else
+      die "apt-get could not install LibreOffice; $lo_msg"
+    fi
+  else
+    # Not fatal: the deck's office-suite tests then skip with this reason (and fail under CI=true).
+    echo "setup: WARNING: no LibreOffice found and cannot install it here (not root, or no apt-get); $lo_msg" >&2
   fi
 fi
 

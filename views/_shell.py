@@ -17,6 +17,7 @@ from indicators import export
 from indicators.charts import (PAGE_CATEGORIES, ChartSpec, build_figure, chart_specs, find_spec, footnote_lines,
                                point_source_ids, points_for)
 from indicators.checks import CheckResult, run_checks
+from indicators.describe import chart_description
 from indicators.loading import parse_files
 from indicators.dataset import Dataset, combine
 from indicators.store import Store, StoreError, database_url
@@ -207,7 +208,9 @@ def render_downloads(state: AppState, spec: ChartSpec, fig) -> None:
     for col, fmt, mime in zip(cols[:3], ("png", "svg", "pdf"), ("image/png", "image/svg+xml", "application/pdf")):
         with col:
             st.download_button(
-                f"{fmt.upper()}", data=lambda fmt=fmt: export.figure_bytes(fig, fmt), file_name=f"{spec.id}.{fmt}",
+                f"{fmt.upper()}", data=lambda fmt=fmt: export.figure_bytes(
+                    fig, fmt, description=chart_description(state.dataset, state.result, spec.id)),
+                file_name=f"{spec.id}.{fmt}",
                 mime=mime, key=f"dl-{fmt}-{spec.id}", disabled=missing is not None, on_click="ignore",
                 help=missing or f"Download the chart as {fmt.upper()} with its title and source footnote",
             )
