@@ -22,7 +22,7 @@ import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
@@ -37,7 +37,7 @@ from .schema import Source, Unit
 from .sheets import chart_flags, cite_chart, neutralise
 from .summaries import chart_findings
 from .text import inert
-from .wording import citation, unit_label
+from .wording import citation, period_words, unit_label
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen slide
 MARGIN = Inches(0.4)
@@ -329,8 +329,10 @@ def _axes(chart, value_title: str, reverse: bool = False) -> None:
     value_axis.tick_labels.font.size = Pt(AXIS_PT)
     value_axis.has_major_gridlines = True
     value_axis.major_gridlines.format.line.color.rgb = _rgb("#DDDDDD")
-    if reverse:  # rank 1 at the top, as the dashboard draws ranks
+    if reverse:  # rank 1 at the top, as the dashboard draws ranks; whole ranks; the years still along the bottom
         value_axis.reverse_order = True
+        value_axis.minimum_scale, value_axis.major_unit = 0, 1
+        value_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
     chart.category_axis.tick_labels.font.size = Pt(AXIS_PT)
 
 
@@ -384,7 +386,7 @@ def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, 
         has_value = bool(g["value"].notna().all())
         data = CategoryChartData(number_format="General")
         data.categories = [_cell(e) for e in g["entity"]]
-        title = f"{g['who'].iat[0]}, {g['period'].iat[0]}"
+        title = f"{g['who'].iat[0]}, {period_words(str(g['period'].iat[0]))}"
         data.add_series(_cell(title), [float(v) if has_value else float(r) for v, r in zip(g["value"], g["rank"])])
         frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN + Emu(int(width * n)), CHART_TOP,
                                        Emu(int(width)), chart_height, data)
