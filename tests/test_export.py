@@ -205,7 +205,7 @@ def read_zip(data: bytes) -> dict[str, bytes]:
 @needs_chromium
 def test_briefing_pack_carries_images_data_citations_and_flags(checked):
     files = read_zip(export.briefing_pack(*checked, [CHART, "russia-china-crude-exports"], "r42"))
-    assert {"README.md", "data.xlsx", f"charts/{CHART}.png", f"charts/{CHART}.svg",
+    assert {"README.md", "data.xlsx", "deck.pptx", f"charts/{CHART}.png", f"charts/{CHART}.svg",
             "charts/russia-china-crude-exports.png", "charts/russia-china-crude-exports.svg"} == set(files)
     height = max(900, build_figure(*checked, CHART).layout.height)  # as tall as its footnote needs
     assert png_size(files[f"charts/{CHART}.png"]) == (1600 * export.PACK_PNG_SCALE, height * export.PACK_PNG_SCALE)
@@ -227,7 +227,7 @@ def test_briefing_pack_without_images_says_why(checked, monkeypatch):
 
     monkeypatch.setattr(briefing, "image_support", lambda: "Image downloads need a Chromium (test)")
     files = read_zip(export.briefing_pack(*checked, [CHART], "r42"))
-    assert set(files) == {"README.md", "data.xlsx"}
+    assert set(files) == {"README.md", "data.xlsx", "deck.pptx"}  # the deck's charts are native: no Chromium needed
     readme = files["README.md"].decode("utf-8")
     assert "Images were left out of this pack: Image downloads need a Chromium (test)" in readme
     assert TRADE_2015_SENTENCE in readme
@@ -281,7 +281,7 @@ def test_cli_brief_writes_the_pack(tmp_path):
     done = run("brief", CHART, "-o", str(out))
     assert done.returncode == 0, done.stderr
     files = read_zip(out.read_bytes())
-    assert {"README.md", "data.xlsx", f"charts/{CHART}.png", f"charts/{CHART}.svg"} == set(files)
+    assert {"README.md", "data.xlsx", "deck.pptx", f"charts/{CHART}.png", f"charts/{CHART}.svg"} == set(files)
     assert "Dataset: " in files["README.md"].decode("utf-8")
 
 

@@ -270,7 +270,8 @@ def test_briefing_page_offers_the_first_chart_with_its_citation():
     at = open_page("views/briefing.py")
     (charts,) = at.multiselect
     assert charts.label == "Charts" and charts.value == ["china-russia-trade"]
-    assert [b.proto.label for b in at.get("download_button")] == ["Download briefing pack (1 chart)"]
+    assert [b.proto.label for b in at.get("download_button")] == ["Download briefing pack (1 chart)",
+                                                                  "Download the deck alone (PowerPoint, 1 chart)"]
     assert [e.label for e in at.expander] == ["China–Russia bilateral trade"]
     (citation,) = [c.value for c in at.code]
     assert citation.startswith("China–Russia bilateral trade\n")

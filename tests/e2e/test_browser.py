@@ -227,6 +227,31 @@ def test_trade_chart_downloads_a_real_png_and_its_csv(page: Page, server, tmp_pa
     assert_no_exception(page, page.url)
 
 
+def test_a_chart_downloads_as_an_editable_powerpoint_slide(page: Page, server, tmp_path):
+    """The PPTX button gives a deck whose chart is native (its numbers readable back) with its notes."""
+    from pptx import Presentation
+
+    open_app(page, server, "/trade?chart=russia-china-crude-exports")
+    wait_for_charts(page)
+    chart = first_chart(page)
+    with page.expect_download(timeout=60_000) as info:
+        chart.get_by_role("button", name="PPTX", exact=True).click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    assert download.suggested_filename == "russia-china-crude-exports.pptx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    deck = Presentation(str(path))
+    slide = deck.slides[1]
+    assert slide.shapes.title.text == "Russian crude oil exports to China"
+    (frame,) = [s for s in slide.shapes if s.has_chart]
+    values = {s.name: dict(zip(frame.chart.plots[0].categories, s.values)) for s in frame.chart.plots[0].series}
+    assert values["Zhao Mingwen (cited by Michal Makocki)"]["2015"] == 37.63
+    assert round(values["China’s statistics (GACC)"]["2015"], 2) == 42.43
+    assert "The largest gap" in slide.notes_slide.notes_text_frame.text
+    assert_no_exception(page, page.url)
+
+
 SVG_SIZE = "(chart) => { const r = document.querySelector(chart + ' .main-svg').getBoundingClientRect(); return [r.width, r.height]; }"
 
 
