@@ -9,13 +9,15 @@ What it measures
     - Warm PNG export: the same figure exported again in one process whose browser is already up,
       median of 10.
     - Briefing pack: `export.briefing_pack` of the first 10 charts of the real data (each chart as
-      PNG at scale 2 and SVG, data.xlsx, README), warm browser, median of 3.
+      PNG at scale 2 and SVG, deck.pptx, data.xlsx, README), warm browser, median of 3.
+    - PowerPoint deck: `export.deck_bytes` of the same charts (native charts, no browser), median of 9.
 
 The floors
     - cold export: a fresh subprocess that only does the same imports (process start to imported);
     - warm export: `plotly.io.to_json(fig)` of the same figure, warm, median of 10;
     - briefing pack: `plotly.io.to_json` of its 10 figures, warm (the pack's images alone are
-      printed too: 10 PNG at scale 2 plus 10 SVG exported one by one).
+      printed too: 10 PNG at scale 2 plus 10 SVG exported one by one);
+    - deck: the XLSX downloads of the same charts (their sheets built and written), interleaved.
 
 The goal
     None set by the issue: these figures are reported for the README's Performance section.
@@ -136,6 +138,12 @@ def main() -> int:
         images.append(sum(timed(export.figure_bytes, f, "png", 1600, 900, export.PACK_PNG_SCALE)
                           + timed(export.figure_bytes, f, "svg") for f in figs))
     export._shutdown()  # close the browser now rather than at exit
+    deck, deck_floor = [], []
+    for _ in range(pack_runs * 3):  # interleaved: the deck, then its floor (the same charts' XLSX downloads)
+        deck.append(timed(export.deck_bytes, dataset, result, ids, "benchmark"))
+        deck_floor.append(sum(timed(lambda i: export.to_xlsx_bytes(export.chart_sheets(dataset, result, i)), i)
+                              for i in ids))
+    deck_size = len(export.deck_bytes(dataset, result, ids, "benchmark"))
 
     watch.end()
     c_png, c_imp = median(r["png"] for r in cold), median(r["imported"] for r in imports)
@@ -145,6 +153,7 @@ def main() -> int:
     c_exit = median(r["exited"] - r["png"] for r in cold)
     w_png, w_js = median(png), median(js)
     p, pf, im = median(pack), median(pack_floor), median(images)
+    d, df = median(deck), median(deck_floor)
     print()
     print(f"cold export of {CHART}, median of {len(cold)}: imports {fmt_s(c_import_in_cold)}, data + checks + figure "
           f"{fmt_s(c_fig)}, first figure_bytes (starts Chromium) {fmt_s(c_first)}; then exiting (closes Chromium) "
@@ -160,10 +169,12 @@ def main() -> int:
          f"{ratio(w_png, w_js):.1f}"],
         [f"briefing pack, {len(ids)} charts", str(len(pack)), f"to_json of its {len(ids)} figures", fmt_s(pf), fmt_s(p),
          f"{ratio(p, pf):.1f}"],
+        [f"PowerPoint deck, {len(ids)} native charts ({deck_size / 1024:.0f} KiB)", str(len(deck)),
+         f"XLSX downloads of its {len(ids)} charts", fmt_s(df), fmt_s(d), f"{ratio(d, df):.1f}"],
     ]))
     print()
     print(f"ratios: cold export / imports {ratio(c_png, c_imp):.1f}; warm PNG / to_json {ratio(w_png, w_js):.1f}; "
-          f"pack / to_json {ratio(p, pf):.1f}")
+          f"pack / to_json {ratio(p, pf):.1f}; deck / XLSX {ratio(d, df):.1f}")
     return 0
 
 
