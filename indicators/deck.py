@@ -16,14 +16,15 @@ import datetime as dt
 import io
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_AXIS_CROSSES, XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
-from pptx.oxml.ns import qn
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Emu, Inches, Pt
 
 from .charts import (COLOURS, ESTIMATE_COLOURS, IMPLIED_COLOUR, REFERENCE_COLOURS, TIMELINE_ID, ChartSpec,
@@ -50,8 +51,9 @@ MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 # Diamonds are kept for published estimates, dashes for targets.
 MARKERS = [XL_MARKER_STYLE.CIRCLE, XL_MARKER_STYLE.SQUARE, XL_MARKER_STYLE.TRIANGLE, XL_MARKER_STYLE.X,
            XL_MARKER_STYLE.PLUS, XL_MARKER_STYLE.STAR]
-NOT_DRAWN = ("Not drawn on the slide: the range each figure allows (the dashboard's error bars and ▲/▼ arrows for "
-             "open-ended figures) is listed above, figure by figure.")
+NOT_DRAWN = ("Error bars: the range each figure allows as written (listed above, figure by figure). Not drawn on "
+             "the slide: the dashboard's ▲/▼ arrows for open-ended figures (more than, at least…); their labels "
+             "say so (>, ≥).")
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -76,6 +78,11 @@ class DeckSeries:
     targets: list[bool]
     colour: str
     marker: XL_MARKER_STYLE
+    below: list[float] = field(default_factory=list)  # how far the range a figure allows runs below it (0: none)
+    above: list[float] = field(default_factory=list)
+
+    def has_ranges(self) -> bool:
+        return any(self.below) or any(self.above)
 
 
 IMPLIED_NAME = "Implied by a stated change or multiple"
@@ -106,13 +113,17 @@ def claims_series(points: pd.DataFrame) -> tuple[list[str], list[DeckSeries]]:
                 if slot is None:
                     name = str(who_) if not slots else f"{who_} ({len(slots) + 1})"
                     slot = DeckSeries(name, role, [None] * len(categories), [""] * len(categories),
-                                      [False] * len(categories), colour, marker)
+                                      [False] * len(categories), colour, marker, [0.0] * len(categories),
+                                      [0.0] * len(categories))
                     slots.append(slot)
                 k = position[row.x]
                 slot.values[k] = float(row.y)
                 slot.labels[k] = ("" if role == "reference" else f"({numbers[row.Index]})" if role == "implied" else
                                   f"{row.label}{' target' if row.kind == 'target' else ''}{' ⚠' if row.in_conflict else ''}")
                 slot.targets[k] = row.kind == "target"
+                if role != "reference":  # an open end (more than, at least) has no bar: its label says ">"
+                    slot.below[k] = row.y - row.lo if math.isfinite(row.lo) else 0.0
+                    slot.above[k] = row.hi - row.y if math.isfinite(row.hi) else 0.0
             out += slots
     return categories, out
 
@@ -262,6 +273,7 @@ def _claims_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, r
     positions = label_positions(series)
     for n, (s, plotted) in enumerate(zip(series, chart.plots[0].series)):
         _style_series(plotted, s, {k: pos for (m, k), pos in positions.items() if m == n})
+        _error_bars(plotted, s)
     stated = points[points["kind"].isin(["stated", "target"])]
     figures = [f"• {r.who}: {r.label}{' (target)' if r.kind == 'target' else ''} for {r.entity}, {r.period}; "
                f"allows {r.interval}. “{r.quote}”" for r in stated.itertuples()]
@@ -334,6 +346,28 @@ def _axes(chart, value_title: str, reverse: bool = False) -> None:
         value_axis.minimum_scale, value_axis.major_unit = 0, 1
         value_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
     chart.category_axis.tick_labels.font.size = Pt(AXIS_PT)
+
+
+def _error_bars(plotted, s: DeckSeries) -> None:
+    """The range each figure allows as the chart's own error bars (custom values, embedded in the chart),
+    as the dashboard draws them; python-pptx has no API for them, so the chart XML is written here."""
+    if not s.has_ranges():
+        return
+
+    def literal(tag: str, values: list[float]) -> str:
+        points = "".join(f'<c:pt idx="{k}"><c:v>{v!r}</c:v></c:pt>' for k, v in enumerate(values))
+        return (f"<c:{tag}><c:numLit><c:formatCode>General</c:formatCode><c:ptCount val=\"{len(values)}\"/>{points}"
+                f"</c:numLit></c:{tag}>")
+
+    xml = (f'<c:errBars {nsdecls("c", "a")}><c:errBarType val="both"/><c:errValType val="cust"/>'
+           f'<c:noEndCap val="0"/>{literal("plus", s.above)}{literal("minus", s.below)}'
+           f'<c:spPr><a:ln w="19050"><a:solidFill><a:srgbClr val="{s.colour.lstrip("#").upper()}"/></a:solidFill>'
+           f'</a:ln></c:spPr></c:errBars>')
+    ser = plotted._element
+    anchor = ser.find(qn("c:cat"))
+    if anchor is None:
+        anchor = ser.find(qn("c:val"))
+    anchor.addprevious(parse_xml(xml))  # the schema's order: … dLbls, trendline, errBars, cat, val …
 
 
 def _style_series(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION]) -> None:

@@ -248,3 +248,28 @@ def test_libreoffice_opens_each_deck_and_prints_titles_footnotes_and_labels(chec
         for label in expected_labels[chart_id]:
             assert label in page, (chart_id, label)
     assert "Sources" in flat[len(ids) + 1]
+
+
+def test_the_range_each_figure_allows_is_drawn_as_the_charts_own_error_bars(checked):
+    """$69bn allows 68.5 to 69.5 (±0.5); ≈20 years allows ±10%: custom error bars, values in the chart."""
+    dataset, result = checked
+    prs = Presentation(io.BytesIO(deck_bytes(dataset, result, [TRADE, "time-span-years"], "revision 0")))
+
+    def bars(slide, name):
+        plot = chart_frames(slide)[0].chart.plots[0]
+        (series,) = [s for s in plot.series if s.name == name]
+        (err,) = series._element.xpath("./c:errBars")
+        ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+        read = {tag: {int(pt.get("idx")): float(pt.find("c:v", ns).text)
+                      for pt in err.findall(f"c:{tag}/c:numLit/c:pt", ns)} for tag in ("plus", "minus")}
+        return list(plot.categories), read
+
+    categories, read = bars(prs.slides[1], "Liu Fenghua (cited by Mathieu Duchâtel)")
+    k = categories.index("2015")
+    assert read["plus"][k] == pytest.approx(0.5) and read["minus"][k] == pytest.approx(0.5)
+    categories, read = bars(prs.slides[2], "Zhao Mingwen (cited by Michal Makocki)")
+    (k,) = [i for i, v in read["plus"].items() if v]
+    assert read["plus"][k] == pytest.approx(2.0) and read["minus"][k] == pytest.approx(2.0)  # ≈20: 18 to 22
+    # the official series have no bars, and an open end (>10) has none above it
+    plot = chart_frames(prs.slides[1])[0].chart.plots[0]
+    assert not [s for s in plot.series if "statistics" in s.name and s._element.xpath("./c:errBars")]
