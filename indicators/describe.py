@@ -58,7 +58,9 @@ class Gap:
     reporter: str
     value: str  # the reporter's published (or computed) value
     period: str
-    distance: str  # how far the value lies outside what the claim allows, in the claim's terms
+    distance: float  # how far the value lies outside what the claim allows, in the claim's terms
+    measure: Measure
+    unit: Unit | None
     relative: float
 
 
@@ -172,22 +174,8 @@ def _largest_gap(dataset: Dataset, judged: list[Judgement]) -> Gap | None:
             best = Gap(claimant=claimant_of(dataset.sources_by_id.get(o.source_id), o.source_id),
                        claim=claim_words(o, j.unit), reporter=closest.reporter,
                        value=headline_value(closest, o.measure, j.unit), period=period_words(closest.period),
-                       distance=_distance(closest.gap, o.measure, j.unit), relative=relative)
+                       distance=closest.gap, measure=o.measure, unit=j.unit, relative=relative)
     return best
-
-
-def _distance(gap: float, measure: Measure, unit: Unit | None) -> str:
-    if measure is Measure.change_pct or (unit is Unit.percent and measure is not Measure.multiple):
-        return f"{gap:.1f} percentage points"
-    if measure is Measure.multiple:
-        return f"{gap:.2f} (as a multiple)"
-    if unit is Unit.rank:
-        return f"{round(gap)} place{'s' if round(gap) != 1 else ''}"
-    if unit is Unit.usd_bn:
-        return f"${gap:,.2f}bn"
-    if unit is None or unit is Unit.count:
-        return f"{gap:,.0f}" if gap == round(gap) else f"{gap:,.2f}"
-    return f"{gap:,.2f} {unit_label(unit)}"
 
 
 # --------------------------------------------------------------------------- words
@@ -216,9 +204,21 @@ def description(facts: ChartFacts) -> str:
                      "multiple, drawn as hollow grey markers.")
     if facts.gap is not None:
         g = facts.gap
-        parts.append(f"The largest gap: {possessive(g.reporter)} {g.value} for {g.period} lies {g.distance} outside "
+        parts.append(f"The largest gap: {possessive(g.reporter)} {g.value} for {g.period} lies "
+                     f"{_distance(g.distance, g.measure, g.unit)} outside "
                      f"what {possessive(g.claimant)} {g.claim} allows.")
     return " ".join(parts)
+
+
+def _distance(gap: float, measure: Measure, unit: Unit | None) -> str:
+    """A gap in the claim's terms: '2.0 percentage points', '0.29 (as a multiple)', '6 places', '$0.55bn'."""
+    if measure is Measure.change_pct or (unit is Unit.percent and measure is not Measure.multiple):
+        return f"{gap:.1f} percentage points"
+    if measure is Measure.multiple:
+        return f"{gap:.2f} (as a multiple)"
+    if unit is Unit.rank:
+        return f"{round(gap)} place{'s' if round(gap) != 1 else ''}"
+    return stat_amount(gap, unit)
 
 
 def _when(period: str) -> str:
