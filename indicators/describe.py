@@ -37,6 +37,7 @@ class SeriesSpan:
     peak_label: str
     peak_period: str
     count: int
+    peak_word: str = "highest"  # 'best' for a rank (the smallest number)
 
 
 @dataclass(frozen=True)
@@ -137,11 +138,12 @@ def _spans(series: pd.DataFrame, unit: Unit, several: bool) -> list[SeriesSpan]:
     spans = []
     for (who_, entity), group in series.groupby(["who", "entity"], sort=True):
         ordered = group.sort_values("period", kind="stable")
-        peak = ordered.loc[ordered["y"].idxmax()]
+        peak = ordered.loc[ordered["y"].idxmin() if unit is Unit.rank else ordered["y"].idxmax()]
         spans.append(SeriesSpan(
             who=f"{who_} for {entity}" if several else str(who_), first=str(ordered["period"].iat[0]),
             last=str(ordered["period"].iat[-1]), first_label=said(ordered.iloc[0]), last_label=said(ordered.iloc[-1]),
-            peak_label=said(peak), peak_period=str(peak["period"]), count=len(ordered)))
+            peak_label=said(peak), peak_period=str(peak["period"]), count=len(ordered),
+            peak_word="best" if unit is Unit.rank else "highest"))
     return spans
 
 
@@ -186,7 +188,7 @@ def description(facts: ChartFacts) -> str:
     for s in facts.series:
         span = (f"from {period_words(s.first)} to {period_words(s.last)} ({s.count} values): {s.first_label} "
                 f"{_when(s.first)}, {s.last_label} {_when(s.last)}")
-        peak = f", highest {s.peak_label} {_when(s.peak_period)}" if s.count > 2 else ""
+        peak = f", {s.peak_word} {s.peak_label} {_when(s.peak_period)}" if s.count > 2 else ""
         parts.append(f"{s.who} run {span}{peak}." if s.count > 1 else f"{s.who}: {s.first_label} {_when(s.first)}.")
     for v in facts.ranking:
         place = f"; {v.entity} is {v.entity_place}" if v.entity_place else ""

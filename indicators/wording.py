@@ -136,7 +136,10 @@ def with_unit(number: str, unit: Unit | None, bare: bool = False) -> str:
         return number if bare else f"rank {number}"
     if unit is None or unit is Unit.count:
         return number
-    return number if bare else f"{number} {UNIT_RULES[unit].label}"
+    label = UNIT_RULES[unit].label
+    if number == "1" and label.endswith("s") and " " not in label:  # 1 year, 1 day, not '1 years'
+        label = label[:-1]
+    return number if bare else f"{number} {label}"
 
 
 
