@@ -16,8 +16,7 @@ from playwright.sync_api import Page, expect
 from views._plotly import DESCRIBED
 from views.routes import ROUTES
 
-from .test_browser import CHART, assert_no_exception, chart_text, first_chart, open_app, rerun_and_settle, \
-    settle, wait_for_charts
+from .test_browser import CHART, assert_no_exception, chart_text, first_chart, open_app, settle, wait_for_charts
 
 pytestmark = pytest.mark.e2e
 
@@ -26,6 +25,7 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 FAILING_IMPACTS = ("serious", "critical")
+FAILING_RULES = ("heading-order",)  # moderate in axe-core, failed on too: headings in order (h1, then h2, …)
 SHOWN_TARGETS = 4
 
 FIGURE_PAGES = [r.key for r in ROUTES if r.section == "Figures" and r.key != "timeline"]
@@ -43,7 +43,7 @@ def path_of(key: str) -> str:
 # contrast only of text it can see on screen, so the viewport is made as tall as the page before each run.
 _PAGE_HEIGHT = """() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stSidebarContent]')]
                                    .map(e => e.scrollHeight), 0)"""
-MAX_HEIGHT = 16_000
+MAX_HEIGHT = 40_000
 
 
 def axe_violations(page: Page) -> list[dict]:
@@ -61,27 +61,32 @@ def axe_violations(page: Page) -> list[dict]:
 
 
 def serious(violations: list[dict]) -> list[dict]:
-    return [v for v in violations if v["impact"] in FAILING_IMPACTS]
+    return [v for v in violations if v["impact"] in FAILING_IMPACTS or v["id"] in FAILING_RULES]
 
 
 def describe(where: str, violations: list[dict]) -> str:
-    lines = [f"{where}: {len(violations)} serious or critical axe-core violation(s)"]
+    lines = [f"{where}: {len(violations)} axe-core violation(s) that fail the test"]
     for v in violations:
         targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:SHOWN_TARGETS]]
         more = f" (+{len(v['nodes']) - SHOWN_TARGETS} more)" if len(v["nodes"]) > SHOWN_TARGETS else ""
+        first = " ".join(v["nodes"][0]["html"].split())[:160]
         lines.append(f"- {v['id']} ({v['impact']}, {len(v['nodes'])} element(s)): {v['help']}\n"
-                     f"    {'; '.join(targets)}{more}\n    {v['helpUrl']}")
+                     f"    {'; '.join(targets)}{more}\n    first: {first}\n    {v['helpUrl']}")
     return "\n".join(lines)
 
 
-def open_tab(page: Page, key: str, name: str) -> None:
-    """Open a tab by clicking it: the chart pages' tabs are lazy (a rerun sends the tab), the Data page's are not."""
-    click = page.get_by_role("tab", name=name, exact=True).click
-    if key in CHART_PAGES:
-        rerun_and_settle(page, click)
-    else:
-        click()
-    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute("aria-selected", "true")
+# The open tab's panel holds an element: a lazy tab's content has arrived (its rerun is done or under way).
+_PANEL_FILLED = """() => [...document.querySelectorAll('[data-testid=stTabPanel]')]
+    .some(p => p.checkVisibility() && p.querySelector('.element-container'))"""
+
+
+def open_tab(page: Page, name: str) -> None:
+    """Open a tab by clicking it and wait until its content is there and the app is idle (the chart pages'
+    tabs are lazy: a rerun sends the tab's content; the Data page's are not)."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+    page.wait_for_function(_PANEL_FILLED, polling=100)
     settle(page)
 
 
@@ -95,7 +100,7 @@ def test_every_page_passes_axe_core_without_serious_or_critical_violations(page:
         wait_for_charts(page)
     found = {path: serious(axe_violations(page))}
     for name in TABS.get(key, []):
-        open_tab(page, key, name)
+        open_tab(page, name)
         assert_no_exception(page, f"{path} ({name})")
         found[f"{path} ({name} tab)"] = serious(axe_violations(page))
     failures = [describe(f"{where} at {width} px", v) for where, v in found.items() if v]
@@ -135,9 +140,9 @@ def test_a_chart_page_is_operable_by_keyboard_alone(page: Page, server):
     page.keyboard.press("ArrowRight")
     focused = page.evaluate("() => document.activeElement.innerText.trim()")
     assert focused and focused != picked["text"], (picked, focused)
-    rerun_and_settle(page, lambda: page.keyboard.press("Enter"))
-    wait_for_charts(page)
-    drawn = chart_text(first_chart(page), focused[:20])
+    page.keyboard.press("Enter")
+    drawn = chart_text(first_chart(page), focused[:20])  # once the rerun has drawn the picked chart
+    settle(page)
     assert focused[:20] in drawn and drawn != first, (focused, drawn[:200])
     assert page.locator(CHART).count() == 1
 
