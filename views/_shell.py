@@ -37,7 +37,7 @@ class AppState:
     revision_id: int
 
 
-# Small, at 70% of the theme's near-black text (.streamlit/config.toml): 7.4:1 on white, above WCAG's 4.5:1.
+# Small, at 70% of the theme's near-black text (.streamlit/config.toml): 7.3:1 on white, above WCAG's 4.5:1.
 CAPTION = '<div style="font-size: 0.875rem; opacity: 0.7">{}</div>'
 QUOTE = '<blockquote style="border-left: 3px solid rgba(128, 128, 128, 0.5); margin: 0; padding-left: 1rem">{}</blockquote>'
 
