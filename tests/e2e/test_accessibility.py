@@ -183,8 +183,7 @@ def test_a_chart_is_a_named_image_described_in_words(page: Page, server):
     described.focus()
     page.keyboard.press("Enter")  # opened by keyboard
     shown = chart.locator("[data-testid=stExpanderDetails]").inner_text().strip()
-    assert shown.startswith(title), shown[:200]
-    assert len(shown) > len(title) + 40, "the description says no more than the title"  # the findings follow
+    assert len(shown) > len(title) + 40, f"the description says little more than the title: {shown!r}"
     expect(image).to_have_accessible_description(" ".join(shown.split()))
     # The modebar's buttons stay reachable inside the figure (not hidden inside an image).
     expect(figure.get_by_role("button", name="Download plot as a PNG")).to_have_count(1)
