@@ -14,11 +14,12 @@ from views.routes import ROUTES
 ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 st.set_page_config(page_title="China–Russia indicators", page_icon=str(ICON), layout="wide")
 
-pages: dict[str, list] = {}
-for route in ROUTES:
-    pages.setdefault(route.section, []).append(
-        st.Page(route.file, title=route.title, icon=route.icon, default=route.key == "overview"))
-page = st.navigation(pages)
+# One flat list, in the routes' order (overview, the figure pages, then checks and sources): with sections
+# (a dict) Streamlit 1.67 puts each section's links in a <div> inside the navigation's <ul> (a list whose
+# items have no list, which screen readers announce wrongly; axe-core's `list` and `listitem` rules), and its
+# section headers fold their links on a mouse click only (no button, not reachable by keyboard).
+page = st.navigation([st.Page(route.file, title=route.title, icon=route.icon, default=route.key == "overview")
+                      for route in ROUTES])
 
 try:
     page.run()  # the page first: its chart reaches the browser (which then fetches plotly.js) before the summary

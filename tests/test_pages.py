@@ -137,7 +137,7 @@ def test_overview_shows_both_2015_trade_figures_and_whose_statistics_each_matche
 
 def test_overview_leads_with_what_the_statistics_say():
     at = open_page()
-    assert [s.value for s in at.subheader][0] == "What the official statistics say"
+    assert [s.value for s in at.header][0] == "What the official statistics say"
     assert at.caption[0].value.startswith("Of 17 figures tested against the official statistics, 6 do not match, "
                                           "1 depends on the year meant")
     findings = [m.value for m in at.markdown if m.value.startswith(":") and "-badge[" in m.value]
@@ -147,7 +147,7 @@ def test_overview_leads_with_what_the_statistics_say():
     assert all(f.startswith(":red-badge[does not match]") for f in findings[1:])
     assert "Chen Yu’s 40% decrease" in " ".join(findings)
     assert "[" not in " ".join(findings).replace("-badge[", "")  # sentences, no interval notation
-    assert "Flags the statistics do not settle" in [s.value for s in at.subheader]
+    assert "Flags the statistics do not settle" in [s.value for s in at.header]
     cards = [m.value for m in at.markdown if m.value.startswith("**") and "  \n" in m.value]
     assert any(c.startswith("**Five “Nos” announced, four listed**") for c in cards)  # an editorial flag
     assert any(m.value.startswith("- 60 figures of 71 indicators, each with its verbatim quote") for m in at.markdown)
@@ -185,7 +185,7 @@ def test_security_page_shows_bounds_and_approximations_as_such():
 def test_inconsistency_cards_are_grouped_by_finding_and_filter_by_author_and_verdict():
     at = open_page("views/inconsistencies.py")
     assert "39 of 39 flags" in [m.value for m in at.markdown]
-    sections = [s.value for s in at.subheader]
+    sections = [s.value for s in at.header]
     assert sections[:2] == ["Claims the official statistics contradict (6)",
                             "Claims whose verdict depends on the year meant (1)"]
     assert "Disagreements the official statistics explain (4)" in sections
@@ -216,7 +216,7 @@ def test_inconsistency_cards_are_grouped_by_finding_and_filter_by_author_and_ver
                                    "indeterminate: depends on the year meant (the text gives none)",
                                    "missed: target missed"]
     verdict.set_value(["indeterminate"]).run()
-    assert shown()[0] == 1 and [s.value for s in at.subheader] == ["Claims whose verdict depends on the year meant (1)"]
+    assert shown()[0] == 1 and [s.value for s in at.header] == ["Claims whose verdict depends on the year meant (1)"]
     assert not at.exception
 
 
@@ -245,7 +245,7 @@ def test_timeline_draws_the_dated_events_from_the_chosen_year():
 
 def test_sources_page_names_the_writers_and_what_each_claimant_contributes():
     at = open_page("views/sources.py")
-    assert [s.value for s in at.subheader] == ["ECFR writers", "Who claims what"]
+    assert [s.value for s in at.header] == ["ECFR writers", "Who claims what"]
     writers = at.dataframe[0].value.set_index("ECFR writer")
     assert writers.loc["Mathieu Duchâtel", "cites"] == "Chen Yu, Fu Ying, Liu Fenghua"
     claimants = at.dataframe[1].value.set_index("source_id")

@@ -23,11 +23,13 @@ import streamlit as st
 from plotly.offline import get_plotlyjs_version
 
 from indicators.charts import plain
+from indicators.text import md
 from indicators.render import export_height
 
 ROOT = Path(__file__).resolve().parent.parent
 BASIC_TRACES = frozenset({"scatter", "bar", "pie"})  # what plotly.js's basic bundle draws
 CHART_CLASS = "indicators-chart"  # the element a figure is drawn in (tests and benchmarks find charts by it)
+DESCRIBED = "Described in words"  # the expander under a chart holding its description
 
 
 def bundle_name(version: str | None = None) -> str:
@@ -56,7 +58,37 @@ export default function ({ parentElement, data }) {
     parentElement.appendChild(el);
   }
   el.style.minHeight = data.height + 'px';  // the figure's room, kept before it is drawn: the page does not jump
+  // To assistive technology: a figure named by the chart's title, holding the modebar's buttons and one
+  // image, the plot (WAI's complex images: a short text alternative, the title, and a long description in
+  // words, aria-describedby). Without it plotly's SVG is hundreds of unnamed shapes and loose numbers.
+  // Not role=img on the whole element: the modebar's buttons would be hidden inside an image.
+  el.setAttribute('role', 'figure');
   el.setAttribute('aria-label', data.label);
+  let words = parentElement.querySelector('.%(cls)s-description');
+  if (data.description) {
+    if (!words) {
+      words = document.createElement('p');
+      words.className = '%(cls)s-description';
+      words.id = 'indicators-chart-description-' + Math.random().toString(36).slice(2);
+      words.hidden = true;  // read by aria-describedby; the page shows the same words under the chart
+      parentElement.appendChild(words);
+    }
+    words.textContent = data.description;  // text, never markup
+  } else if (words) {
+    words.remove();
+    words = null;
+  }
+  // After each drawing: plotly's first SVG (axes, traces) is the image; its top layer (title, legend, notes,
+  // hover labels) is part of that image, said by the name and the description, so hidden from the tree.
+  const describe = () => el.querySelectorAll('svg.main-svg').forEach((svg, i) => {
+    if (i === 0) {
+      svg.setAttribute('role', 'img');
+      svg.setAttribute('aria-label', data.label);
+      if (words) svg.setAttribute('aria-describedby', words.id); else svg.removeAttribute('aria-describedby');
+    } else {
+      svg.setAttribute('aria-hidden', 'true');
+    }
+  });
   const root = (window.__streamlit && window.__streamlit.BACKEND_BASE_URL) || document.baseURI;
   const src = new URL(data.src, root).href;
   const loading = window.__indicatorsPlotly || (window.__indicatorsPlotly = new Promise((resolve, reject) => {
@@ -77,6 +109,7 @@ export default function ({ parentElement, data }) {
   const config = Object.assign({}, data.config, {modeBarButtonsToAdd: [fullscreen]});
   loading
     .then((Plotly) => Plotly.react(el, data.figure.data, data.figure.layout, config).then(() => {
+      describe();
       el.onfullscreenchange = () => {
         const full = document.fullscreenElement === el;
         Plotly.relayout(el, full ? {width: window.innerWidth, height: window.innerHeight}
@@ -107,19 +140,28 @@ export default function ({ parentElement, data }) {
 _component = st.components.v2.component("indicators_chart", js=_JS, isolate_styles=False)
 
 
-def draw_figure(fig: go.Figure, key: str, config: dict) -> None:
+def draw_figure(fig: go.Figure, key: str, config: dict, description: str = "") -> None:
     """The figure in the page, interactive (hover, zoom, the modebar's PNG with `config`'s options, at the
-    height the PNG download has: a tall figure's footnote does not squeeze its plot)."""
+    height the PNG download has: a tall figure's footnote does not squeeze its plot).
+
+    To assistive technology the chart is a figure named by its title, holding the modebar's buttons and the
+    plot as one image (`role="img"`) named by the title and described by `description` (`aria-describedby`,
+    plain text); the same words are under the chart for everyone, in a collapsed "Described in words"
+    expander (reachable by keyboard). `st.plotly_chart` (the fallback) gets the expander only."""
     if "toImageButtonOptions" in config:
         config = {**config, "toImageButtonOptions": {**config["toImageButtonOptions"],
                                                      "height": export_height(fig.layout.height)}}
     if not drawn_by_basic_bundle(fig) or not bundle_path().is_file():
         st.plotly_chart(fig, theme=None, config=config, key=key)
-        return
-    _component(key=key, data={
-        "figure": json.loads(pio.to_json(fig, validate=False)),
-        "config": config,
-        "src": f"app/static/{bundle_name()}",
-        "height": fig.layout.height or 450,
-        "label": plain(fig.layout.title.text) or "chart",
-    })
+    else:
+        _component(key=key, data={
+            "figure": json.loads(pio.to_json(fig, validate=False)),
+            "config": config,
+            "src": f"app/static/{bundle_name()}",
+            "height": fig.layout.height or 450,
+            "label": plain(fig.layout.title.text) or "chart",
+            "description": description,
+        })
+    if description:
+        with st.expander(DESCRIBED):
+            st.markdown(md(description))

@@ -32,7 +32,7 @@ shown = filter_flags(state.dataset, flags, kinds, severities, authors, verdicts)
 st.write(f"{len(shown)} of {len(flags)} flags")
 
 for section, members in grouped_flags(shown):
-    st.subheader(f"{section} ({len(members)})")
+    st.header(f"{section} ({len(members)})")
     for flag in members:
         with st.container(border=True, key=f"flag-{flag.id}"):
             badge = VERDICT_BADGES.get(flag.verdict or "", "")

@@ -17,7 +17,7 @@ st.markdown(
     "for arithmetic that does not add up, and against the official statistics (IMF DOTS trade, SIPRI arms transfers)."
 )
 
-st.subheader("What the official statistics say")
+st.header("What the official statistics say")
 st.caption(md(findings_summary(state.result)))
 found = findings(state.result)
 for n, flag in enumerate(found[:FINDINGS_SHOWN]):
@@ -27,7 +27,7 @@ if len(found) > FINDINGS_SHOWN:
     st.page_link(FILE["inconsistencies"], label=f"All {len(found)} findings, with quotes and arithmetic",
                  icon=":material/fact_check:")
 
-st.subheader("Headline figures")
+st.header("Headline figures")
 # Not st.metric: it cuts a long label or value to one line ("$64bn · $6…"). Markdown wraps, so every
 # figure and title stays readable at any width; the value keeps a large type.
 cards = headlines(state.dataset, state.result)
@@ -51,7 +51,7 @@ for start in range(0, len(cards), 4):
                 st.caption(":material/info: " + md(sentence))
 
 counts = flag_counts(state.result)
-st.subheader("Flags the statistics do not settle")
+st.header("Flags the statistics do not settle")
 st.caption(f"{counts['conflict']} conflicts, {counts['warning']} warnings, {counts['info']} notes in all. "
            "All of them, with quotes and arithmetic, on the Inconsistencies page.")
 for flag in top_flags(state.result):
@@ -60,7 +60,7 @@ for flag in top_flags(state.result):
         st.caption(f"{flag.severity.value} · {flag.kind} · {flag.id}")
 st.page_link(FILE["inconsistencies"], label="All inconsistencies", icon=":material/warning:")
 
-st.subheader("What the dashboard holds")
+st.header("What the dashboard holds")
 c = state.dataset.counts()
 st.markdown(
     f"- {c['observations']} figures of {c['indicators']} indicators, each with its verbatim quote\n"

@@ -15,7 +15,7 @@ class Route:
     file: str
     title: str
     icon: str
-    section: str
+    section: str  # the group a page belongs to; the navigation lists the pages in this order, without section headers (app.py)
 
 
 ROUTES = (
