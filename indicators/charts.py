@@ -272,7 +272,8 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
         _add_points(fig, group, esc(who_), COLOURS[i % len(COLOURS)], SYMBOLS[i % len(SYMBOLS)])
     estimates = points[points["kind"] == "estimate"]
     for i, (who_, group) in enumerate(estimates.groupby("who", sort=True)):
-        _add_points(fig, group, esc(who_), ESTIMATE_COLOURS[i % len(ESTIMATE_COLOURS)], "diamond-open")
+        _add_points(fig, group, esc(who_), ESTIMATE_COLOURS[i % len(ESTIMATE_COLOURS)],
+                    ESTIMATE_SYMBOLS[i % len(ESTIMATE_SYMBOLS)])
     if over_series:
         _change_arrows(fig, changes, references)
     implied = points[points["kind"] == "implied"]
@@ -349,6 +350,7 @@ def year_window(points: pd.DataFrame) -> tuple[tuple[int, int], tuple[int, int]]
 
 REFERENCE_COLOURS = ["#555555", "#999999", "#333333"]
 ESTIMATE_COLOURS = ["#009E73", "#56B4E9"]
+ESTIMATE_SYMBOLS = ["diamond-open", "hexagon-open"]  # two publishers' estimates differ by shape, not colour alone
 REFERENCE_DASHES = ["solid", "dash", "dot"]
 
 
@@ -651,7 +653,9 @@ def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.F
         g = points[points["view"] == view].iloc[::-1]  # first rank at the top
         has_value = g["value"].notna().all()
         fig.add_trace(go.Bar(
-            x=g["value"] if has_value else [1] * len(g), y=[esc(f"{e}") for e in g["entity"]], orientation="h",
+            # the claim's entity: its bar coloured and outlined, and its name bold (not colour alone)
+            x=g["value"] if has_value else [1] * len(g),
+            y=[f"<b>{esc(e)}</b>" if h else esc(e) for e, h in zip(g["entity"], g["highlight"])], orientation="h",
             marker=dict(color=[COLOURS[1] if h else "#9a9a9a" for h in g["highlight"]],
                         line=dict(color=["#000000" if h else "#9a9a9a" for h in g["highlight"]], width=1.5)),
             text=[esc(t) for t in g["label"]], textposition="outside", cliponaxis=False, showlegend=False,

@@ -32,7 +32,7 @@ from .charts import (COLOURS, ESTIMATE_COLOURS, IMPLIED_COLOUR, REFERENCE_COLOUR
                      year_window)
 from .checks import CheckResult
 from .dataset import Dataset
-from .describe import chart_description
+from .describe import chart_description, timeline_description
 from .render import ImageExportUnavailable, figure_bytes, image_support
 from .schema import Source, Unit
 from .sheets import chart_flags, cite_chart, neutralise
@@ -463,12 +463,7 @@ def _timeline_slide(prs, dataset: Dataset) -> set[str]:
     fig = timeline_figure(dataset)
     slide = _slide(prs, "Timeline of events cited in “China and Russia: Gaming the West”")
     events = list(dataset.event_rows)
-    years = sorted({e.date[:4] for e in events})
-    description = (f"Timeline: {len(events)} dated events" + (f" from {years[0]} to {years[-1]}" if years else "")
-                   + ", by category: " + "; ".join(
-                       f"{c} ({n})" for c, n in sorted(pd.Series([e.category.value for e in events]).value_counts()
-                                                       .items())) + ". Each event's date, title and quote are in "
-                   "the notes.")
+    description = timeline_description(dataset) + " Each event's date, title and quote are in the notes."
     missing = image_support()
     picture = None
     if missing is None:

@@ -243,3 +243,16 @@ def _verdict_clause(brief: str) -> str:
 def chart_description(dataset: Dataset, result: CheckResult, chart_id: str) -> str:
     """A chart in words: its accessible description on the page, its alt text on a slide and in an image."""
     return description(chart_facts(dataset, result, chart_id))
+
+
+def timeline_description(dataset: Dataset, since: int | None = None) -> str:
+    """The timeline in words: how many events, from when to when, how many of each category."""
+    events = [e for e in dataset.event_rows if since is None or int(e.date[:4]) >= since]
+    if not events:
+        return "Timeline: no dated event" + (f" from {since} on." if since is not None else ".")
+    years = sorted(e.date[:4] for e in events)
+    counts: dict[str, int] = {}
+    for e in events:
+        counts[e.category.value] = counts.get(e.category.value, 0) + 1
+    return (f"Timeline: {len(events)} dated event{'s' if len(events) != 1 else ''} the articles cite, from {years[0]} "
+            f"to {years[-1]}, one row per category: " + "; ".join(f"{c} ({n})" for c, n in sorted(counts.items())) + ".")

@@ -47,7 +47,8 @@ def test_a_rank_claim_gets_the_ranking_with_its_entity_highlighted(checked):
     assert len(points) == 16  # the top 15 and Russia, 16th
     fig = figure_json(checked, "china-trade-partner-rank-ranking")
     (bars,) = fig["data"]
-    assert bars["type"] == "bar" and bars["y"][0] == "Russia"  # drawn from the bottom: first rank on top
+    assert bars["type"] == "bar" and bars["y"][0] == "<b>Russia</b>"  # drawn from the bottom: first rank on top
+    assert bars["y"][-1] == "United States"  # the claim's entity is bold, not only coloured
     assert "The claim: rank ≤10 (Liu Fenghua)" in fig["layout"]["title"]["subtitle"]["text"]
 
 

@@ -160,10 +160,11 @@ def _chart_in_url(key: str) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=1024)
 def _chart(url: str, revision_id: int, chart_id: str):
-    """A chart's figure and points, built once per revision: plotly's validation is the slow part."""
+    """A chart's figure, points and description, built once per revision: plotly's validation is the slow part."""
     state, _ = _load(url, revision_id)
     return (build_figure(state.dataset, state.result, chart_id),
-            points_for(state.dataset, state.result, find_spec(state.dataset, chart_id)))
+            points_for(state.dataset, state.result, find_spec(state.dataset, chart_id)),
+            chart_description(state.dataset, state.result, chart_id))
 
 
 def render_chart(state: AppState, spec: ChartSpec) -> None:
@@ -173,13 +174,13 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
     draws the chart and nothing else (the table grid's JavaScript loads when the Table tab opens).
     """
     with st.container(border=True, key=f"chart-{spec.id}"):
-        fig, points = _chart(store().url, state.revision_id, spec.id)
+        fig, points, description = _chart(store().url, state.revision_id, spec.id)
         chart, rows, sources = st.tabs(["Chart", "Table", "Sources"], key=f"tabs-{spec.id}", on_change="rerun")
         if chart.open:
             with chart:
                 findings = chart_findings(state.dataset, state.result, spec.indicator_id)
-                # The chart in words, for screen readers (aria-describedby) and under the chart for everyone.
-                description = " ".join([spec.title.rstrip(".") + ".", *(flag.sentence for flag in findings)])
+                # The chart in words (indicators/describe.py), for screen readers (aria-describedby) and under
+                # the chart for everyone; the same words are the alt text of its slide and exported images.
                 draw_figure(fig, key=f"plot-{spec.id}", config=PLOTLY_CONFIG, description=description)
                 for flag in findings:
                     # Small text, not st.caption: a caption is drawn at 60% opacity, and its badge with it
@@ -205,17 +206,16 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
                     for row in points[points["kind"].isin(["stated", "target"])].itertuples():
                         literal(QUOTE + "<p>— {}, <i>{}</i> ({}, {})</p>", row.quote, row.who, row.article, row.label,
                                 row.period)
-        render_downloads(state, spec, fig)
+        render_downloads(state, spec, fig, description)
 
 
-def render_downloads(state: AppState, spec: ChartSpec, fig) -> None:
+def render_downloads(state: AppState, spec: ChartSpec, fig, description: str) -> None:
     cols = st.columns(7)
     missing = export.image_support()
     for col, fmt, mime in zip(cols[:3], ("png", "svg", "pdf"), ("image/png", "image/svg+xml", "application/pdf")):
         with col:
             st.download_button(
-                f"{fmt.upper()}", data=lambda fmt=fmt: export.figure_bytes(
-                    fig, fmt, description=chart_description(state.dataset, state.result, spec.id)),
+                f"{fmt.upper()}", data=lambda fmt=fmt: export.figure_bytes(fig, fmt, description=description),
                 file_name=f"{spec.id}.{fmt}",
                 mime=mime, key=f"dl-{fmt}-{spec.id}", disabled=missing is not None, on_click="ignore",
                 help=missing or f"Download the chart as {fmt.upper()} with its title and source footnote",

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from indicators.charts import timeline_figure
+from indicators import export
+from indicators.charts import TIMELINE_ID, timeline_figure
+from indicators.describe import timeline_description
 from indicators.summaries import events_table
 from views._plotly import draw_figure
 from views._shell import PLOTLY_CONFIG, app_state, show_table
@@ -16,14 +18,16 @@ events = events_table(state.dataset)
 events = events[events["date"].str[:4].astype(int) >= since]
 if chart.open:
     with chart:
-        years = sorted(events["date"].str[:4])
-        categories = ", ".join(sorted(events["category"].astype(str).unique()))
-        description = (f"Timeline of the {len(events)} dated events the articles cite from {years[0]} to {years[-1]}, "
-                       f"one row per category ({categories}); the Events table tab lists each with its dates, "
-                       "who states it and the quote."
-                       if years else f"No dated event from {since} on.")
+        description = (timeline_description(state.dataset, since) + " The Events table tab lists each with its "
+                       "dates, who states it and the quote.")
         draw_figure(timeline_figure(state.dataset, since=since), key="timeline", config=PLOTLY_CONFIG,
                     description=description)
+st.download_button(
+    "PPTX", data=lambda: export.deck_bytes(state.dataset, state.result, [TIMELINE_ID], state.revision),
+    file_name="timeline.pptx", mime=export.PPTX_MIME, key="dl-pptx-timeline", on_click="ignore",
+    help="A PowerPoint slide: the timeline as an image (PowerPoint has no native chart of dated events) with "
+         "its description as alt text, and every event in the speaker notes",
+)
 if events_tab.open:
     with events_tab:
         show_table(events[["date", "end_date", "title", "category", "who", "quote", "note"]], hide_index=True)
