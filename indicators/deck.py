@@ -28,17 +28,17 @@ from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Emu, Inches, Pt
 
 from .charts import (COLOURS, ESTIMATE_COLOURS, IMPLIED_COLOUR, REFERENCE_COLOURS, TIMELINE_ID, ChartSpec,
-                     find_spec, footnote_lines, implied_notes, point_source_ids, points_for, timeline_figure,
+                     find_spec, footnote_lines, point_source_ids, points_for, timeline_figure,
                      year_window)
 from .checks import CheckResult
 from .dataset import Dataset
 from .describe import chart_description, timeline_description
 from .render import ImageExportUnavailable, figure_bytes, image_support
-from .schema import Source, Unit
+from .schema import Measure, Severity, Source, Unit
 from .sheets import chart_flags, cite_chart, neutralise
 from .summaries import chart_findings
 from .text import inert
-from .wording import citation, period_words, unit_label
+from .wording import citation, claimant_of, figure, interval_words, period_words, unit_label
 
 WIDE, HIGH = Inches(13.333), Inches(7.5)  # 16:9, PowerPoint's default widescreen slide
 MARGIN = Inches(0.4)
@@ -51,9 +51,9 @@ MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentatio
 # Diamonds are kept for published estimates, dashes for targets.
 MARKERS = [XL_MARKER_STYLE.CIRCLE, XL_MARKER_STYLE.SQUARE, XL_MARKER_STYLE.TRIANGLE, XL_MARKER_STYLE.X,
            XL_MARKER_STYLE.PLUS, XL_MARKER_STYLE.STAR]
-NOT_DRAWN = ("Error bars: the range each figure allows as written (listed above, figure by figure). Not drawn on "
-             "the slide: the dashboard's ▲/▼ arrows for open-ended figures (more than, at least…); their labels "
-             "say so (>, ≥).")
+NOT_DRAWN = ("Error bars: the range each figure allows as written (listed above), up to a bound where it has one "
+             "(a share stops at 100%). Not drawn on the slide: the dashboard's ▲/▼ arrows for open-ended figures "
+             "(more than, at least…); their labels say so (>, ≥).")
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -63,6 +63,9 @@ def _rgb(hex_colour: str) -> RGBColor:
 def _cell(text: object) -> str:
     """A name or category as the embedded workbook stores it: never a formula (xlsxwriter runs '=…')."""
     return str(neutralise(inert(text)))
+
+
+SEVERITY_WORDS = {Severity.conflict: "Conflict", Severity.warning: "Caveat", Severity.info: "Note"}
 
 
 # --------------------------------------------------------------------------- the series of a claims chart
@@ -88,12 +91,12 @@ class DeckSeries:
 IMPLIED_NAME = "Implied by a stated change or multiple"
 
 
-def claims_series(points: pd.DataFrame) -> tuple[list[str], list[DeckSeries]]:
+def claims_series(points: pd.DataFrame, unit: Unit | None = None) -> tuple[list[str], list[DeckSeries]]:
     """The categories (years, or entities) and the series of a claims chart, from the rows it is given.
 
     The roles and their order are the dashboard's (official lines first, then each claimant, estimates,
     implied values numbered (1), (2)… as its notes are); two figures of one claimant in one category go
-    to a second series of theirs."""
+    to a second series of theirs. An exact rank or count has no error bar (its rounding range means nothing)."""
     categories = sorted(set(points["x"])) if points["x"].astype(str).str.fullmatch(r"\d{4}").all() \
         else list(dict.fromkeys(points["x"]))
     position = {c: i for i, c in enumerate(categories)}
@@ -111,7 +114,7 @@ def claims_series(points: pd.DataFrame) -> tuple[list[str], list[DeckSeries]]:
             for row in group.itertuples():
                 slot = next((s for s in slots if s.values[position[row.x]] is None), None)
                 if slot is None:
-                    name = str(who_) if not slots else f"{who_} ({len(slots) + 1})"
+                    name = str(who_) if not slots else f"{who_} (series {len(slots) + 1})"
                     slot = DeckSeries(name, role, [None] * len(categories), [""] * len(categories),
                                       [False] * len(categories), colour, marker, [0.0] * len(categories),
                                       [0.0] * len(categories))
@@ -121,7 +124,8 @@ def claims_series(points: pd.DataFrame) -> tuple[list[str], list[DeckSeries]]:
                 slot.labels[k] = ("" if role == "reference" else f"({numbers[row.Index]})" if role == "implied" else
                                   f"{row.label}{' target' if row.kind == 'target' else ''}{' ⚠' if row.in_conflict else ''}")
                 slot.targets[k] = row.kind == "target"
-                if role != "reference":  # an open end (more than, at least) has no bar: its label says ">"
+                whole = row.qualifier == "exact" and unit in (Unit.rank, Unit.count)
+                if role != "reference" and not whole:  # an open end (more than, at least) has no bar: its label says ">"
                     slot.below[k] = row.y - row.lo if math.isfinite(row.lo) else 0.0
                     slot.above[k] = row.hi - row.y if math.isfinite(row.hi) else 0.0
             out += slots
@@ -202,7 +206,7 @@ def _slide(prs, title: str):
     box.text_frame.text = inert(title)
     box.text_frame.word_wrap = True
     for p in box.text_frame.paragraphs:
-        p.font.size, p.font.bold = Pt(26), True
+        p.font.size, p.font.bold = Pt(26 if len(title) <= 60 else 22), True  # one line on a 16:9 slide
     return slide
 
 
@@ -245,12 +249,17 @@ def _title_slide(prs, titles: list[str], revision: str, made: str) -> None:
 def _claims_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, revision: str) -> set[str]:
     indicator = dataset.indicators_by_id[spec.indicator_id]
     points = points_for(dataset, result, spec)
-    shown, window_note = slide_points(points)
-    categories, series = claims_series(shown)
+    shown, window_note, marks = slide_points(points)
+    categories, series = claims_series(shown, indicator.unit)
+    line = next((s for s in series if s.role == "reference"), None)
+    for year, text in marks:  # a stated change, labelled on the first official series at its year
+        if line is not None and year in categories and line.values[categories.index(year)] is not None:
+            k = categories.index(year)
+            line.labels[k] = "; ".join(filter(None, [line.labels[k], text]))
     description = chart_description(dataset, result, spec.id)
     slide = _slide(prs, spec.title)
     sources = point_source_ids(points)
-    chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
+    footnote, chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
         "Markers: each claimant's figures as the text writes them (a shape and colour per claimant); lines: the "
         "official series; hollow grey (1), (2)…: implied by a stated change or multiple (how: the notes); "
         "⚠: in conflict with another figure. The range each figure allows and its quote: the notes."])
@@ -274,62 +283,95 @@ def _claims_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, r
     for n, (s, plotted) in enumerate(zip(series, chart.plots[0].series)):
         _style_series(plotted, s, {k: pos for (m, k), pos in positions.items() if m == n})
         _error_bars(plotted, s)
-    stated = points[points["kind"].isin(["stated", "target"])]
-    figures = [f"• {r.who}: {r.label}{' (target)' if r.kind == 'target' else ''} for {r.entity}, {r.period}; "
-               f"allows {r.interval}. “{r.quote}”" for r in stated.itertuples()]
-    changes = stated[stated["measure"].isin(["change_pct", "multiple"])]
-    arrows = ("The dashboard draws each stated change as an arrow on the official series; on this slide the "
-              "changes are the figures listed above." if not changes.empty and (points["kind"] == "reference").any()
-              and changes.index.isin(shown.index).sum() < len(changes) else "")
+    _after(footnote, frame)  # read after the chart: a screen reader follows the order of the slide's shapes
+    figures = _figures_notes(dataset, result, spec.indicator_id)
+    arrows = ("The dashboard draws each stated change as an arrow on the official series; on this slide it is a "
+              "label on the first official series at its year." if marks else "")
     implied = points[points["kind"] == "implied"]
     _notes(slide, [
-        "In words: " + description,
         _findings_notes(dataset, result, spec),
-        "The figures:\n" + "\n".join(figures) if figures else "",
-        "Implied values:\n" + "\n".join(implied_notes(implied)) if not implied.empty else "",
-        window_note, arrows, NOT_DRAWN if figures else "",
+        "The figures, each with the range it allows as written and its quote:\n" + "\n".join(figures),
+        "Implied values:\n" + "\n".join(f"({n}) {x}: {note}" for n, (x, note) in
+                                         enumerate(zip(implied["x"], implied["note"]), 1)) if not implied.empty else "",
+        window_note, arrows, NOT_DRAWN if any(s.has_ranges() for s in series) else "",
+        "In words (the chart's alt text): " + description,
         "Cite this figure:\n" + cite_chart(dataset, spec.id, revision, result=result),
     ])
     return set(sources)
 
 
-def slide_points(points: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The rows a slide charts, and what its notes say of the rest.
+def _figures_notes(dataset: Dataset, result: CheckResult, indicator_id: str) -> list[str]:
+    """Every figure stated for the indicator (also the changes and multiples a chart draws as implied values)."""
+    unit = dataset.indicators_by_id[indicator_id].unit
+    sources = dataset.sources_by_id
+    lines = []
+    for o in dataset.observation_rows:
+        if o.indicator_id != indicator_id:
+            continue
+        allows = interval_words(result.intervals[o.obs_id], Unit.percent if o.measure is Measure.change_pct
+                                else None if o.measure is Measure.multiple else unit)
+        period = f"{o.period} against {o.base_period}" if o.base_period else o.period
+        lines.append(f"• {claimant_of(sources.get(o.source_id), o.source_id)}: {figure(o, unit)}"
+                     f"{' (target)' if o.measure is Measure.target else ''} for {o.entity}, {period_words(period)}; "
+                     f"allows {allows}. “{o.quote}”")
+    return lines
+
+
+def _after(box, frame) -> None:
+    """Move a shape after another in the slide's shape tree (its reading order)."""
+    element = box._element
+    element.getparent().remove(element)
+    frame._element.addnext(element)
+
+
+def slide_points(points: pd.DataFrame) -> tuple[pd.DataFrame, str, list[tuple[str, str]]]:
+    """The rows a slide charts, what its notes say of the rest, and the stated changes to label on the line.
 
     The dashboard opens a long official series on the claims' years (`year_window`); so does the slide,
     whose chart holds those years' data (its Edit Data table); every year is in the CSV and XLSX
-    downloads. Stated changes drawn as arrows on the dashboard stay figures of their own here."""
+    downloads. A stated change the dashboard draws as an arrow on the official series is a label on the
+    series at its year here ('40% decrease since 2014 (Chen Yu)'), and its years are within the window."""
     reference = points["kind"] == "reference"
     relative = points["measure"].isin(["change_pct", "multiple"]) & (points["kind"] == "stated")
     over_series = bool(reference.any() and relative.any())
     frame = points[~relative] if over_series else points
-    window = year_window(frame)
+    marks: list[tuple[str, str]] = []
+    years_claimed = frame
+    if over_series:
+        changes = points[relative]
+        for row in changes.itertuples():
+            year, _, base = str(row.period).partition(" vs ")
+            marks.append((year, f"{row.label} since {base} ({row.who.split(' (cited by')[0]})"))
+        extra = pd.DataFrame({"x": [y for r in changes.itertuples() for y in str(r.period).split(" vs ")],
+                              "kind": "stated"})
+        years_claimed = pd.concat([frame[["x", "kind"]], extra], ignore_index=True)
+    window = year_window(years_claimed)
     if window is None:
-        return frame, ""
+        return frame, "", marks
     (first, last), (lo, hi) = window
     years = frame["x"].astype(int)
     note = (f"The official series run {first}–{last}; this slide shows {lo}–{hi}, around the claims (as the "
             "dashboard opens the chart). Every year is in the chart's CSV and XLSX downloads.")
-    return frame[(years >= lo) & (years <= hi)], note
+    return frame[(years >= lo) & (years <= hi)], note, marks
 
 
-def _footnote(slide, lines: list[str]) -> int:
-    """The source footnote under the chart, sized to its text; returns the chart's height above it."""
+def _footnote(slide, lines: list[str]):
+    """The source footnote under the chart, sized to its text; returns it and the chart's height above it."""
     chars_per_line = int((WIDE - 2 * MARGIN) / Pt(FOOTNOTE_PT) * 1.9)  # Arial-like: ~0.53 em a character
     rows = sum(max(1, math.ceil(len(line) / chars_per_line)) for line in lines)
     size = FOOTNOTE_PT if rows <= 9 else max(7, int(FOOTNOTE_PT * 9 / rows))
     rows = sum(max(1, math.ceil(len(line) / int(chars_per_line * FOOTNOTE_PT / size))) for line in lines)
     height = Emu(int(Pt(size) * 1.25 * rows + Inches(0.15)))
     top = HIGH - height - Inches(0.1)
-    _text_box(slide, MARGIN, top, WIDE - 2 * MARGIN, height, lines, size, "Sources")
-    return max(Inches(3), top - CHART_TOP - Inches(0.05))
+    box = _text_box(slide, MARGIN, top, WIDE - 2 * MARGIN, height, lines, size, "Sources")
+    return box, max(Inches(3), top - CHART_TOP - Inches(0.05))
 
 
 def _findings_notes(dataset: Dataset, result: CheckResult, spec: ChartSpec) -> str:
     found = chart_findings(dataset, result, spec.indicator_id)
     others = [f for f in chart_flags(dataset, result, spec.indicator_id) if f not in found]
     lines = [f"• {f.sentence or f.explanation}" for f in found]
-    lines += [f"• {f.severity.value.upper()}: {f.sentence or f.explanation}" for f in others]
+    lines += [f"• {SEVERITY_WORDS[f.severity]}: {f.sentence or f.explanation}" for f in others]
     return "What the statistics and the checks say:\n" + "\n".join(lines) if lines else ""
 
 
@@ -345,6 +387,7 @@ def _axes(chart, value_title: str, reverse: bool = False) -> None:
         value_axis.reverse_order = True
         value_axis.minimum_scale, value_axis.major_unit = 0, 1
         value_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
+        value_axis.tick_labels.number_format, value_axis.tick_labels.number_format_is_linked = "0;;", False  # no rank 0
     chart.category_axis.tick_labels.font.size = Pt(AXIS_PT)
 
 
@@ -359,7 +402,7 @@ def _error_bars(plotted, s: DeckSeries) -> None:
         return (f"<c:{tag}><c:numLit><c:formatCode>General</c:formatCode><c:ptCount val=\"{len(values)}\"/>{points}"
                 f"</c:numLit></c:{tag}>")
 
-    xml = (f'<c:errBars {nsdecls("c", "a")}><c:errBarType val="both"/><c:errValType val="cust"/>'
+    xml = (f'<c:errBars {nsdecls("c", "a")}><c:errDir val="y"/><c:errBarType val="both"/><c:errValType val="cust"/>'
            f'<c:noEndCap val="0"/>{literal("plus", s.above)}{literal("minus", s.below)}'
            f'<c:spPr><a:ln w="19050"><a:solidFill><a:srgbClr val="{s.colour.lstrip("#").upper()}"/></a:solidFill>'
            f'</a:ln></c:spPr></c:errBars>')
@@ -380,6 +423,9 @@ def _style_series(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION
         marker.format.fill.solid()
         marker.format.fill.fore_color.rgb = _rgb(s.colour)
         marker.format.line.color.rgb = _rgb(s.colour)
+        if sum(v is not None for v in s.values) < 2:  # a lone official value: a marker one can see
+            marker.size = 9
+        _labels(plotted, s, positions)
         return
     plotted.format.line.fill.background()  # figures are points, never joined by a line
     marker.style, marker.size = s.marker, 10
@@ -390,12 +436,19 @@ def _style_series(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION
         marker.format.fill.fore_color.rgb = _rgb(s.colour)
     marker.format.line.color.rgb = _rgb(s.colour)
     marker.format.line.width = Pt(1.5)
+    _labels(plotted, s, positions)
+
+
+def _labels(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION]) -> None:
     for k, (value, label) in enumerate(zip(s.values, s.labels)):
         if value is None or not label:
             continue
         point = plotted.points[k]
         if s.targets[k]:
             point.marker.style, point.marker.size = XL_MARKER_STYLE.DASH, 18
+            point.marker.format.fill.solid()
+            point.marker.format.fill.fore_color.rgb = _rgb(s.colour)
+            point.marker.format.line.color.rgb = _rgb(s.colour)
         frame = point.data_label.text_frame
         frame.text = inert(label)
         frame.paragraphs[0].font.size = Pt(LABEL_PT)
@@ -410,9 +463,9 @@ def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, 
     slide = _slide(prs, spec.title)
     sources = point_source_ids(points)
     claims = "; ".join(sorted(set(points["claim"]))) if not points.empty else ""
-    chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
-        f"Highlighted (coloured, outlined, “◀ the claim”): the entity the claim is about. The claim: {claims}. "
-        "Bars show what is ranked."])
+    footnote, chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
+        f"Highlighted (coloured, outlined, “◀ claimed: …”): the entity the claim is about; the bar is the "
+        f"statistics' value, the label after ◀ the claim's. The claim: {claims}. Bars show what is ranked."])
     views = sorted(points["view"].unique()) if not points.empty else []
     width = (WIDE - 2 * MARGIN) / max(1, len(views))
     for n, view in enumerate(views):
@@ -432,7 +485,7 @@ def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, 
         chart.chart_title.text_frame.paragraphs[0].font.size = Pt(14)
         chart.category_axis.reverse_order = True  # the first rank at the top
         chart.category_axis.tick_labels.font.size = Pt(AXIS_PT - 1)
-        chart.value_axis.visible = has_value
+        chart.value_axis.visible = False  # each bar's label says its rank and value
         chart.value_axis.has_major_gridlines = False
         plot = chart.plots[0]
         plot.vary_by_categories = False
@@ -440,7 +493,7 @@ def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, 
         bars = plot.series[0]
         bars.format.fill.solid()
         bars.format.fill.fore_color.rgb = _rgb("#9A9A9A")
-        for k, (label, highlight) in enumerate(zip(g["label"], g["highlight"])):
+        for k, (label, highlight, claim) in enumerate(zip(g["label"], g["highlight"], g["claim"])):
             point = bars.points[k]
             if highlight:  # the claim's entity: colour, a black outline and the label's words all say so
                 point.format.fill.solid()
@@ -448,10 +501,13 @@ def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, 
                 point.format.line.color.rgb = _rgb("#000000")
                 point.format.line.width = Pt(1.5)
             frame_ = point.data_label.text_frame
-            frame_.text = inert(f"{label}{'  ◀ the claim' if highlight else ''}")
+            frame_.text = inert(f"{label}  ◀ claimed: {claim}" if highlight else label)
             frame_.paragraphs[0].font.size = Pt(LABEL_PT - 1)
             point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
-    _notes(slide, ["In words: " + description, _findings_notes(dataset, result, spec),
+        last = frame
+    if views:
+        _after(footnote, last)  # read after the charts
+    _notes(slide, [_findings_notes(dataset, result, spec), "In words (the charts' alt text): " + description,
                    "Cite this figure:\n" + cite_chart(dataset, spec.id, revision, result=result)])
     return set(sources)
 
@@ -493,7 +549,9 @@ def _sources_slide(prs, dataset: Dataset, source_ids: set[str], revision: str, m
     sources = [dataset.sources_by_id[s] for s in sorted(source_ids) if isinstance(dataset.sources_by_id.get(s), Source)]
     lines = [citation(s) for s in sources]
     lines.append(f"China–Russia indicators dashboard, dataset {revision}, made {made}.")
-    size = 12 if len(lines) <= 14 else max(8, int(12 * math.sqrt(14 / len(lines))))
+    chars = int((WIDE - 2 * MARGIN) / Pt(12) * 1.9)  # as _footnote estimates a line
+    rows = sum(max(1, math.ceil(len(line) / chars)) for line in lines)
+    size = 12 if rows <= 24 else max(8, int(12 * 24 / rows))
     _text_box(slide, MARGIN, CHART_TOP, WIDE - 2 * MARGIN, HIGH - CHART_TOP - Inches(0.3), lines, size, "Sources")
     _notes(slide, [f"{len(sources)} sources, each cited in full."])
 

@@ -16,9 +16,10 @@ import pandas as pd
 from .charts import find_spec, points_for
 from .checks import CheckResult
 from .dataset import Dataset
-from .schema import Measure, Unit
+from .schema import Measure, Qualifier, Unit, number_text
 from .verdicts import Judgement
-from .wording import (claim_words, claimant_of, figure, headline_value, period_words, possessive, stat_amount,
+from .wording import (claim_words, claimant_of, figure, headline_value, joint_brief, joint_claim, ordinal,
+                      period_words, possessive, stat_amount,
                       unit_label, verdict_brief)
 
 MEASURED_AS = {Unit.rank: "as a rank (1 = first)", Unit.count: "as a number"}
@@ -116,18 +117,39 @@ def _judgements(dataset: Dataset, result: CheckResult, indicator_id: str) -> lis
 
 
 def _claim_lines(dataset: Dataset, result: CheckResult, indicator_id: str) -> list[ClaimLine]:
+    """One line per claim; a claim naming several entities together (the two largest) is one line."""
     indicator = dataset.indicators_by_id[indicator_id]
     sources = dataset.sources_by_id
-    lines = []
+    lines, joint_seen = [], set()
     for o in dataset.observation_rows:
         if o.indicator_id != indicator_id:
             continue
         j = result.judgement(o.obs_id)
+        who_ = claimant_of(sources.get(o.source_id), o.source_id)
+        if j is not None and j.joint:
+            if id(j) not in joint_seen:
+                joint_seen.add(id(j))
+                lines.append(ClaimLine(who=who_, label=joint_claim(j), entity="", period=o.period, target=False,
+                                       verdict=joint_brief(j)))
+            continue
+        ranked = indicator.unit is Unit.rank and o.measure is Measure.level  # 'Russia among the top 10'
         lines.append(ClaimLine(
-            who=claimant_of(sources.get(o.source_id), o.source_id), label=figure(o, indicator.unit), entity=o.entity,
+            who=who_, label=(f"{o.entity} " if ranked else "") + _figure_words(o, indicator.unit),
+            entity="" if ranked else o.entity,
             period=o.period + (f" against {o.base_period}" if o.base_period else ""),
             target=o.measure is Measure.target, verdict=verdict_brief(j) if j is not None else ""))
     return lines
+
+
+def _figure_words(o, unit: Unit | None) -> str:
+    """A figure as said aloud: 'among the top 10' rather than 'at most rank 10'."""
+    if unit is Unit.rank and o.measure is Measure.level and o.value is not None:
+        n = number_text(o.value)
+        if o.qualifier is Qualifier.at_most:
+            return f"among the top {n}"
+        if o.qualifier is Qualifier.exact:
+            return f"ranked {ordinal(int(o.value))}"
+    return figure(o, unit)
 
 
 def _spans(series: pd.DataFrame, unit: Unit, several: bool) -> list[SeriesSpan]:
@@ -184,7 +206,7 @@ def _largest_gap(dataset: Dataset, judged: list[Judgement]) -> Gap | None:
 
 def description(facts: ChartFacts) -> str:
     """The facts as a paragraph of plain sentences (no markup: escape for the medium where it is used)."""
-    parts = [f"Chart: {facts.title}. What is measured: {facts.measured}."]
+    parts = [f"What is measured: {facts.measured}."]  # the title is the chart's name: said before this
     for s in facts.series:
         span = (f"from {period_words(s.first)} to {period_words(s.last)} ({s.count} values): {s.first_label} "
                 f"{_when(s.first)}, {s.last_label} {_when(s.last)}")
@@ -196,7 +218,8 @@ def description(facts: ChartFacts) -> str:
     if facts.claims:
         said = []
         for c in facts.claims:
-            what = ("the target " if c.target else "") + f"{c.label} for {c.entity}, {period_words(c.period)}"
+            what = ("the target " if c.target else "") + c.label + (f" for {c.entity}" if c.entity else "") + \
+                f", {period_words(c.period)}"
             said.append(f"{c.who}: {what}" + (f", which {_verdict_clause(c.verdict)}" if c.verdict else
                                                " (no statistics here test it)"))
         noun = "claim" if len(facts.claims) == 1 else f"{len(facts.claims)} claims"
@@ -206,7 +229,8 @@ def description(facts: ChartFacts) -> str:
                      "multiple, drawn as hollow grey markers.")
     if facts.gap is not None:
         g = facts.gap
-        parts.append(f"The largest gap: {possessive(g.reporter)} {g.value} for {g.period} lies "
+        parts.append(f"The largest gap between a claim of fact and the statistics: {possessive(g.reporter)} {g.value} "
+                     f"for {g.period} lies "
                      f"{_distance(g.distance, g.measure, g.unit)} outside "
                      f"what {possessive(g.claimant)} {g.claim} allows.")
     return " ".join(parts)

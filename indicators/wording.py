@@ -446,18 +446,28 @@ SMALL_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven
 
 def _joint_sentence(j, claimant: str, name: str) -> str:
     o = j.observation
+    claim = (f"{possessive(claimant)} claim that {joint_claim(j)} ({name}, {period_words(o.period)})")
+    return f"{claim} {joint_brief(j)}."
+
+
+def joint_claim(j) -> str:
+    """'Vietnam and Venezuela are the two largest'."""
     k = SMALL_NUMBERS.get(len(j.joint), str(len(j.joint)))
-    names = listing(m.entity for m in j.joint)
+    return f"{listing(m.entity for m in j.joint)} are the {k} largest"
+
+
+def joint_brief(j) -> str:
+    """'does not match SIPRI’s statistics for 2011–2015: the two largest were India and Vietnam; Venezuela was 6th'."""
+    k = SMALL_NUMBERS.get(len(j.joint), str(len(j.joint)))
     c = j.main.comparisons[0] if j.main.comparisons else None
     reporter = c.reporter if c else "the"
-    when = period_words(c.period) if c else period_words(o.period)
+    when = period_words(c.period) if c else period_words(j.observation.period)
     leaders = listing(e for e, _ in j.leaders) if j.leaders else "none"
-    claim = f"{possessive(claimant)} claim that {names} are the {k} largest ({name}, {period_words(o.period)})"
     if j.verdict == "consistent":
-        return f"{claim} matches {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}."
+        return f"matches {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}"
     missing = "; ".join(f"{m.entity} was {ordinal(round(m.value))}" if m.value is not None else f"{m.entity} is not ranked"
                         for m in j.joint if not m.within)
-    return f"{claim} does not match {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}; {missing}."
+    return f"does not match {possessive(reporter)} statistics for {when}: the {k} largest were {leaders}; {missing}"
 
 
 def verdict_brief(j) -> str:

@@ -81,7 +81,7 @@ def test_every_chart_is_native_with_the_numbers_of_the_charts_table(checked, eve
                 expected = rows["value"] if rows["value"].notna().all() else rows["rank"]
                 assert list(plot.series[0].values) == pytest.approx([float(v) for v in expected])
             continue
-        shown, _ = slide_points(points)
+        shown, _, _ = slide_points(points)
         plot = frames[0].chart.plots[0]
         categories = list(plot.categories)
         drawn = {}
@@ -127,9 +127,11 @@ def test_a_slide_carries_its_title_footnote_and_labels_and_its_notes_the_finding
     assert chart_description(dataset, result, TRADE) in said
     for finding in chart_findings(dataset, result, "china-russia-trade"):
         assert finding.sentence in said
-    points = points_for(dataset, result, find_spec(dataset, TRADE))
-    for row in points[points["kind"].isin(["stated", "target"])].itertuples():
-        assert f"{row.label}" in said and f"allows {row.interval}. “{row.quote}”" in said
+    # every figure stated for the chart, also the change drawn as implied values, with its range and quote
+    assert "• Liu Fenghua: $95bn for China–Russia, 2014; allows $94.5bn to $95.5bn. “Bilateral trade" in said
+    assert "• Liu Changmin: a 28% decrease for China–Russia, 2015 against 2014; allows −28.5% to −27.5%." in said
+    assert "(1) 2014: " in said and "(3) 2015: " in said  # numbered as the markers are
+    assert said.index("What the statistics and the checks say") < said.index("In words (the chart's alt text)")
     assert "Cite this figure" in said
     assert "this slide shows 2011–2017, around the claims" in said  # the years left out are said, not dropped
     last = prs.slides[-1]
@@ -194,7 +196,7 @@ def test_the_briefing_pack_holds_the_deck_and_describes_each_chart(checked, monk
     assert "deck.pptx" in pack.namelist()
     assert len(Presentation(io.BytesIO(pack.read("deck.pptx"))).slides) == 4
     readme = pack.read("README.md").decode()
-    assert "`deck.pptx`" in readme and readme.count("In words: Chart:") == 2
+    assert "`deck.pptx`" in readme and readme.count("In words: What is measured:") == 2
 
 
 @pytest.mark.skipif(image_support() is not None, reason=str(image_support()))
@@ -273,3 +275,21 @@ def test_the_range_each_figure_allows_is_drawn_as_the_charts_own_error_bars(chec
     # the official series have no bars, and an open end (>10) has none above it
     plot = chart_frames(prs.slides[1])[0].chart.plots[0]
     assert not [s for s in plot.series if "statistics" in s.name and s._element.xpath("./c:errBars")]
+
+
+def test_a_stated_change_is_labelled_on_the_official_series_and_exact_counts_have_no_bars(checked):
+    """The dashboard's arrow for 'a decrease of 40 percent' becomes a label on Russia's line at 2015, inside
+    the years the slide shows; 'six member states' gets no ±0.5 bar; a ranking says what was claimed."""
+    dataset, result = checked
+    prs = Presentation(io.BytesIO(deck_bytes(dataset, result, ["russia-europe-trade", "sco-member-states",
+                                                               "russia-china-crude-exports-ranking"], "revision 0")))
+    plot = chart_frames(prs.slides[1])[0].chart.plots[0]
+    categories = list(plot.categories)
+    assert categories == [str(y) for y in range(2011, 2018)]
+    (line,) = plot.series
+    label = line.points[categories.index("2015")].data_label.text_frame.text
+    assert label == "-40% since 2014 (Chen Yu)"
+    assert not chart_frames(prs.slides[2])[0].chart.plots[0].series[0]._element.xpath("./c:errBars")
+    labels = [p.data_label.text_frame.text for s in chart_frames(prs.slides[3])[0].chart.plots[0].series
+              for p in (s.points[k] for k in range(len(s.values))) if p.data_label.has_text_frame]
+    assert "2nd · 42.43  ◀ claimed: 37.63 million tonnes" in labels

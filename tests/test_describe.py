@@ -24,30 +24,35 @@ def checked(real):
 
 def test_the_trade_chart_in_words(checked):
     text = chart_description(*checked, "china-russia-trade")
-    assert text.startswith("Chart: China–Russia bilateral trade. What is measured: China–Russia bilateral trade, "
-                           "in US$ billion.")
+    assert text.startswith("What is measured: China–Russia bilateral trade, in US$ billion.")  # the title is its name
     assert "China’s statistics (IMF DOTS) run from 1992 to 2020 (29 values)" in text
     assert "Liu Fenghua: $69bn for China–Russia, 2015, which is close to China’s statistics ($67.95bn)" in text
     assert "Liu Changmin: $64bn for China–Russia, 2015, which matches Russia’s statistics ($63.55bn)" in text
     assert "the target $100bn for China–Russia, 2015, which was missed (China $67.95bn, Russia $63.55bn)" in text
     # the largest gap among claims of fact (a target missed is not a claim of fact)
-    assert text.endswith("The largest gap: China’s $67.95bn for 2015 lies $0.55bn outside what Liu Fenghua’s $69bn "
-                         "allows.")
+    assert text.endswith("The largest gap between a claim of fact and the statistics: China’s $67.95bn for 2015 lies "
+                         "$0.55bn outside what Liu Fenghua’s $69bn allows.")
 
 
 def test_the_largest_gap_is_said_in_the_claims_own_terms(checked):
     crude = chart_description(*checked, "russia-china-crude-exports")
-    assert ("The largest gap: China’s 42.43 million tonnes for 2015 lies 4.80 million tonnes outside what Zhao "
+    assert ("The largest gap between a claim of fact and the statistics: China’s 42.43 million tonnes for 2015 lies 4.80 million tonnes outside what Zhao "
             "Mingwen’s 37.63 million tonnes allows.") in crude
     europe = chart_description(*checked, "russia-europe-trade")
     assert "Russia’s −37.5% for 2015 lies 2.0 percentage points outside what Chen Yu’s 40% decrease allows" in europe
+
+
+def test_a_joint_claim_is_said_once_with_who_the_leaders_were(checked):
+    text = chart_description(*checked, "russian-arms-importer-rank")
+    assert ("The claim: Liu Fei: Vietnam and Venezuela are the two largest, 2015, which does not match SIPRI’s "
+            "statistics for 2011–2015: the two largest were India and Vietnam; Venezuela was 6th.") in text
 
 
 def test_a_ranking_is_said_by_its_first_places_and_the_claims_entity(checked):
     text = chart_description(*checked, "china-trade-partner-rank-ranking")
     assert "The ranking by China (IMF DOTS) for 2015: 1st United States ($555.65bn), 2nd Hong Kong" in text
     assert "; Russia is 16th." in text
-    assert "at most rank 10 for Russia, 2015, which does not match China’s statistics (16th)" in text
+    assert "Liu Fenghua: Russia among the top 10, 2015, which does not match China’s statistics (16th)" in text
 
 
 def test_estimates_are_said_as_estimates_with_their_dates_and_unjudged_claims_as_such(checked):
@@ -62,16 +67,18 @@ def test_every_chart_has_a_description_naming_its_title_and_every_claim(checked)
     for spec in chart_specs(dataset):
         facts = chart_facts(dataset, result, spec.id)
         text = chart_description(dataset, result, spec.id)
-        assert text.startswith(f"Chart: {spec.title}.")
+        assert text.startswith("What is measured: ")
         claims = [o for o in dataset.observation_rows if o.indicator_id == spec.indicator_id]
-        assert len(facts.claims) == len(claims)
+        joint = {id(j) for o in claims if (j := result.judgement(o.obs_id)) is not None and j.joint}
+        joined = sum(1 for o in claims if (j := result.judgement(o.obs_id)) is not None and j.joint)
+        assert len(facts.claims) == len(claims) - joined + len(joint)  # a joint claim is said once
         assert "\n" not in text and "<" not in text
 
 
 def test_a_chart_without_statistics_says_so(tmp_path):
     dataset = make_dataset(tmp_path, [obs("o1", "69", source_id="a")])
     text = chart_description(dataset, run_checks(dataset), "trade")
-    assert text == ("Chart: Trade. What is measured: Trade, in US$ billion. The claim: Author A: $69bn for "
+    assert text == ("What is measured: Trade, in US$ billion. The claim: Author A: $69bn for "
                     "China–Russia, 2015 (no statistics here test it).")
 
 
