@@ -615,6 +615,7 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
             ordered = sorted(own.items(), key=lambda kv: (kv[1], kv[0]))
             ranked = [(e, int(r), values.get(e, float("nan"))) for e, r in ordered]
         else:
+            own, groups = _groups_from_members(dataset, view, own)
             ranks = {e: r for (i, s, p), entity_ranks in by_key.items() for e, r in entity_ranks.items()
                      if s == view.source_id and p == view.period and i != view.indicator_id
                      and indicators[i].unit is Unit.rank and indicators[i].basis == basis}
@@ -630,6 +631,8 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
         for entity, rank, value in shown:
             amount = (reference_label(value, indicators[basis].unit) if basis and indicator.unit is Unit.rank
                       and value == value else reference_label(value, indicator.unit) if value == value else "")
+            if indicator.unit is not Unit.rank and entity in groups:
+                amount += f", {len(groups[entity].members)} members as of {groups[entity].as_of}"
             rows.append({
                 "view": n, "reporter": view.reporter, "period": view.period, "rank": rank, "entity": entity,
                 "value": value, "label": f"{reference_label(rank, Unit.rank)} · {amount}" if amount else
@@ -638,6 +641,21 @@ def ranking_points(dataset: Dataset, result: CheckResult, indicator_id: str) -> 
                 "who": who(src) if isinstance(src, Source) else view.reporter,
             })
     return pd.DataFrame(rows, columns=RANKING_COLUMNS)
+
+
+def _groups_from_members(dataset: Dataset, view: RankingView, own: dict[str, float]):
+    """A share's cross-section with each group memberships.csv defines built from its members as they stood in
+    the period, as the claim is judged: DOTS's own "European Union" row is today's EU of 27 in every year."""
+    index = series_index(dataset)
+    built, groups = dict(own), {}
+    for entity in own:
+        if entity in index.groups:
+            reading = index.group_reading((view.indicator_id, entity), view.reporter, view.period, view.period)
+            if reading is None or reading.group is None:
+                del built[entity]  # no members' values that year: no value rather than the publisher's aggregate
+                continue
+            built[entity], groups[entity] = float(reading.value), reading.group
+    return built, groups
 
 
 def ranking_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Figure:

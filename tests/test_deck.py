@@ -241,7 +241,7 @@ def test_libreoffice_opens_each_deck_and_prints_titles_footnotes_and_labels(chec
     assert len([p for p in pages if p.strip()]) == len(ids) + 2
     flat = [" ".join(p.split()) for p in pages]
     expected_labels = {TRADE: ["$69bn", "$64bn", "$95bn", "$100bn target"], CRUDE: ["37.63"],
-                       SHARE_RANKING: ["3rd · 42.7%", "◀ the claim"], "isis-recruits": [">5,000", "ICSR 500"],
+                       SHARE_RANKING: ["2nd · 44.8%", "28 members", "◀ claimed:"], "isis-recruits": [">5,000", "ICSR 500"],
                        "russian-arms-importer-rank": ["≤2"]}
     for page, chart_id in zip(flat[1:], ids):
         title = find_spec(dataset, chart_id).title

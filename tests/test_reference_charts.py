@@ -149,3 +149,15 @@ def test_the_crude_claims_over_china_customs_series_and_the_suppliers_ranking(ch
     assert points.loc[points["highlight"], "entity"].tolist() == ["Russia"]
     ids = [s.id for s in chart_specs(checked[0])]
     assert ids.index("russia-china-crude-exports-ranking") == ids.index("russia-china-crude-exports") + 1
+
+
+def test_a_ranking_builds_a_group_from_its_members_as_they_stood_not_from_the_publishers_row(checked):
+    """DOTS's "European Union" row is today's EU of 27 in every year (42.71% of Russia's 2015 trade); the claim is
+    judged against the EU of 2015 (28 members, 44.84%), and its ranking must show the same group."""
+    points = ranking_points(*checked, "russia-trade-share")
+    eu = points[points["entity"] == "European Union"].iloc[0]
+    assert eu["value"] == pytest.approx(44.84, abs=0.01) and bool(eu["highlight"])
+    assert eu["label"] == "2nd · 44.8%, 28 members as of 2015"
+    published = [v for v in checked[0].series_rows if v.indicator_id == "russia-trade-share"
+                 and v.entity == "European Union" and v.period == "2015"]
+    assert published and float(published[0].value) == pytest.approx(42.71, abs=0.01)  # the row not used
