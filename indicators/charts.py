@@ -27,6 +27,7 @@ from .intervals import format_interval
 from .schema import Category, Indicator, Measure, Observation, Severity, Source, Unit, number_text
 from .imports.common import region_of_subregion
 from .series_index import periods_for, series_index
+from .series_index import year_window as year_window_period
 from .wording import citation, reference_label, short_name, unit_label, who, written
 
 # Footnote lines of a chart: about 510 px of 12 px Arial, what a chart has on a 1024 px wide page
@@ -186,16 +187,21 @@ def _reference_rows(dataset: Dataset, indicator_id: str, claims: list, relative_
     for entity in entities:
         for reporter, readings in sorted(index.for_claim((indicator_id, entity)).items()):
             for period, reading in sorted(readings.items()):
-                if "/" in period or (len(entities) > 1 and period not in claim_periods):
+                window = year_window_period(period)
+                if window and period[5:] not in claim_periods:
+                    continue  # a five-year window only where a verdict compares it: the one ending in a claim's year
+                if ("/" in period and not window) or (len(entities) > 1 and period[-4:] not in claim_periods):
                     continue
                 src = sources.get(reading.source_id)  # statistics only: estimates are markers (_estimate_rows)
                 value = float(reading.value)
                 rows.append({
                     "kind": "reference", "obs_id": reading.series + "/" + period, "source_id": reading.source_id,
-                    "who": f"{reporter}’s statistics" + (f" ({short_name(src)})" if isinstance(src, Source) else ""),
+                    "who": f"{reporter}’s statistics" + (", five-year window" if window else "")
+                           + (f" ({short_name(src)})" if isinstance(src, Source) else ""),
                     "entity": entity, "period": period, "y": value, "lo": value, "hi": value,
                     "lo_open": False, "hi_open": False, "qualifier": "reference", "measure": "level",
-                    "label": reference_label(reading.value, unit) + (" (estimate)" if reading.estimate else ""),
+                    "label": reference_label(reading.value, unit) + (" (estimate)" if reading.estimate else "")
+                             + (f" ({period.replace('/', '–')})" if window else ""),
                     "interval": number_text(reading.value), "quote": "",
                     "article": citation(src) if isinstance(src, Source) else "",
                     "note": f"series {reading.series}" + ("; an IMF estimate" if reading.estimate else ""),
@@ -236,14 +242,17 @@ def _count(number) -> str:
 
 
 def _x_values(frame: pd.DataFrame) -> pd.Series:
+    """Where a point sits: its year (a five-year window at the year it ends, beside the claim it tests),
+    its entity, or both."""
     if frame.empty:
         return pd.Series([], dtype=object)
-    entities, periods = frame["entity"].nunique(), frame["period"].nunique()
+    period = frame["period"].map(lambda p: p[5:] if year_window_period(p) else p)
+    entities, periods = frame["entity"].nunique(), period.nunique()
     if entities > 1 and periods > 1:
-        return frame["entity"] + " · " + frame["period"]
+        return frame["entity"] + " · " + period
     if entities > 1:
         return frame["entity"]
-    return frame["period"]
+    return period
 
 
 # --------------------------------------------------------------------------- the figure
@@ -352,16 +361,22 @@ REFERENCE_COLOURS = ["#555555", "#999999", "#333333"]
 ESTIMATE_COLOURS = ["#009E73", "#56B4E9"]
 ESTIMATE_SYMBOLS = ["diamond-open", "hexagon-open"]  # two publishers' estimates differ by shape, not colour alone
 REFERENCE_DASHES = ["solid", "dash", "dot"]
+REFERENCE_SYMBOLS = ["circle", "square", "diamond"]  # official values drawn as points: told apart by shape too
 
 
 def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, dash: str) -> None:
     """One reporter's official series: a line named in the legend (greyscale-safe dashes), under the claims."""
     ordered = group.sort_values("x", kind="stable")
+    over_time = len(ordered) > 1 and ordered["x"].astype(str).str.fullmatch(r"\d{4}").all()
     fig.add_trace(go.Scatter(
-        x=ordered["x"], y=ordered["y"], name=name, mode="lines+markers",
+        # a line only through years: values of different entities side by side are points, never joined
+        x=ordered["x"], y=ordered["y"], name=name, mode="lines+markers" if over_time else "markers",
         # not dodged with the claims: the lines run through the years' centres, the claims share the cell
         alignmentgroup="official series", offsetgroup="official series",
-        line=dict(color=colour, width=2, dash=dash), marker=dict(size=5, color=colour),
+        line=dict(color=colour, width=2, dash=dash),
+        marker=dict(size=5 if over_time else 10, color=colour,
+                    symbol=REFERENCE_SYMBOLS[REFERENCE_COLOURS.index(colour) % len(REFERENCE_SYMBOLS)]
+                    if colour in REFERENCE_COLOURS else "circle"),
         hovertext=[_hover(r) for r in ordered.itertuples()], hoverinfo="text",
         cliponaxis=True,  # a chart opened on the claims' years (year_window) hides the years outside it
     ))

@@ -48,6 +48,7 @@ CONTENTS_LISTED = 12  # more charts than this are listed in one paragraph on the
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 # Markers by shape as well as colour (the legend says who is who in greyscale too): the dashboard's order.
+REFERENCE_MARKERS = [XL_MARKER_STYLE.CIRCLE, XL_MARKER_STYLE.SQUARE, XL_MARKER_STYLE.DIAMOND]  # as the dashboard's
 # Diamonds are kept for published estimates, dashes for targets.
 MARKERS = [XL_MARKER_STYLE.CIRCLE, XL_MARKER_STYLE.SQUARE, XL_MARKER_STYLE.TRIANGLE, XL_MARKER_STYLE.X,
            XL_MARKER_STYLE.PLUS, XL_MARKER_STYLE.STAR]
@@ -83,6 +84,7 @@ class DeckSeries:
     marker: XL_MARKER_STYLE
     below: list[float] = field(default_factory=list)  # how far the range a figure allows runs below it (0: none)
     above: list[float] = field(default_factory=list)
+    joined: bool = True  # an official series over years is a line; values of entities side by side are points
 
     def has_ranges(self) -> bool:
         return any(self.below) or any(self.above)
@@ -107,6 +109,7 @@ def claims_series(points: pd.DataFrame, unit: Unit | None = None) -> tuple[list[
              ("stated", points[points["kind"].isin(["stated", "target"])].groupby("who", sort=True)),
              ("estimate", points[points["kind"] == "estimate"].groupby("who", sort=True)),
              ("implied", [(IMPLIED_NAME, implied)] if not implied.empty else [])]
+    over_time = all(str(c).isdigit() and len(str(c)) == 4 for c in categories)
     for role, groups in roles:
         for i, (who_, group) in enumerate(groups):
             colour, marker = _look(role, i)
@@ -117,7 +120,7 @@ def claims_series(points: pd.DataFrame, unit: Unit | None = None) -> tuple[list[
                     name = str(who_) if not slots else f"{who_} (series {len(slots) + 1})"
                     slot = DeckSeries(name, role, [None] * len(categories), [""] * len(categories),
                                       [False] * len(categories), colour, marker, [0.0] * len(categories),
-                                      [0.0] * len(categories))
+                                      [0.0] * len(categories), joined=over_time)
                     slots.append(slot)
                 k = position[row.x]
                 slot.values[k] = float(row.y)
@@ -161,7 +164,7 @@ def label_positions(series: list[DeckSeries]) -> dict[tuple[int, int], XL_LABEL_
 
 def _look(role: str, i: int) -> tuple[str, XL_MARKER_STYLE]:
     if role == "reference":
-        return REFERENCE_COLOURS[i % len(REFERENCE_COLOURS)], XL_MARKER_STYLE.CIRCLE
+        return REFERENCE_COLOURS[i % len(REFERENCE_COLOURS)], REFERENCE_MARKERS[i % len(REFERENCE_MARKERS)]
     if role == "estimate":
         return ESTIMATE_COLOURS[i % len(ESTIMATE_COLOURS)], XL_MARKER_STYLE.DIAMOND
     if role == "implied":
@@ -419,11 +422,13 @@ def _style_series(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION
     if s.role == "reference":
         plotted.format.line.color.rgb = _rgb(s.colour)
         plotted.format.line.width = Pt(2)
-        marker.style, marker.size = XL_MARKER_STYLE.CIRCLE, 4
+        marker.style, marker.size = s.marker, 4
         marker.format.fill.solid()
         marker.format.fill.fore_color.rgb = _rgb(s.colour)
         marker.format.line.color.rgb = _rgb(s.colour)
-        if sum(v is not None for v in s.values) < 2:  # a lone official value: a marker one can see
+        if not s.joined:
+            plotted.format.line.fill.background()  # entities side by side: points, never a line between them
+        if not s.joined or sum(v is not None for v in s.values) < 2:  # lone official values: markers one can see
             marker.size = 9
         _labels(plotted, s, positions)
         return

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from indicators import export
-from indicators.charts import FOOTNOTE_CHARS, TITLE_CHARS, build_figure, chart_specs, esc, find_spec, ranking_points
+from indicators.charts import FOOTNOTE_CHARS, TITLE_CHARS, build_figure, chart_points, chart_specs, esc, find_spec, ranking_points
 from indicators.checks import run_checks
 from indicators.loading import load_folder
 from indicators.summaries import charts_of_flag
@@ -161,3 +161,16 @@ def test_a_ranking_builds_a_group_from_its_members_as_they_stood_not_from_the_pu
     published = [v for v in checked[0].series_rows if v.indicator_id == "russia-trade-share"
                  and v.entity == "European Union" and v.period == "2015"]
     assert published and float(published[0].value) == pytest.approx(42.71, abs=0.01)  # the row not used
+
+
+def test_a_five_year_window_a_verdict_compares_is_drawn_beside_the_claim(checked):
+    """SIPRI's verdicts compare the five-year window ending in the claim's year: the chart shows it too, so its
+    Vietnam (2nd in 2011–2015) is the finding's, next to the single year (3rd in 2015)."""
+    points = chart_points(*checked, "russian-arms-importer-rank")
+    windows = points[points["who"].str.contains("five-year window")]
+    assert dict(zip(windows["entity"], windows["label"])) == {"Venezuela": "6th (2011–2015)",
+                                                              "Vietnam": "2nd (2011–2015)"}
+    assert set(windows["period"]) == {"2011/2015"} and set(windows["x"]) == {"Venezuela", "Vietnam"}
+    share = chart_points(*checked, "russia-arms-export-share")
+    (window,) = share[share["who"].str.contains("five-year window")].itertuples()
+    assert window.x == "2015" and window.label == "66.2% (2011–2015)"
