@@ -117,7 +117,8 @@ def claims_series(points: pd.DataFrame, unit: Unit | None = None) -> tuple[list[
             for row in group.itertuples():
                 slot = next((s for s in slots if s.values[position[row.x]] is None), None)
                 if slot is None:
-                    name = str(who_) if not slots else f"{who_} (series {len(slots) + 1})"
+                    short = legend_name(str(who_))
+                    name = short if not slots else f"{short} (series {len(slots) + 1})"
                     slot = DeckSeries(name, role, [None] * len(categories), [""] * len(categories),
                                       [False] * len(categories), colour, marker, [0.0] * len(categories),
                                       [0.0] * len(categories), joined=over_time)
@@ -133,6 +134,12 @@ def claims_series(points: pd.DataFrame, unit: Unit | None = None) -> tuple[list[
                     slot.above[k] = row.hi - row.y if math.isfinite(row.hi) else 0.0
             out += slots
     return categories, out
+
+
+def legend_name(who_: str) -> str:
+    """'Liu Fenghua', not 'Liu Fenghua (cited by Mathieu Duchâtel)': the slide's footnote cites who cites whom,
+    and a legend of long names took a quarter of the chart's height."""
+    return who_.split(" (cited by ", 1)[0]
 
 
 def label_positions(series: list[DeckSeries]) -> dict[tuple[int, int], XL_LABEL_POSITION]:
