@@ -184,6 +184,9 @@ def test_a_chart_is_a_named_image_described_in_words(page: Page, server):
     page.keyboard.press("Enter")  # opened by keyboard
     shown = chart.locator("[data-testid=stExpanderDetails]").inner_text().strip()
     assert len(shown) > len(title) + 40, f"the description says little more than the title: {shown!r}"
+    # indicators.describe's words, the same as the slide's and the exported images' alt text
+    assert shown.startswith("What is measured: China–Russia bilateral trade, in US$ billion."), shown[:200]
+    assert "which matches Russia’s statistics ($63.55bn)" in shown and "The largest gap" in shown
     expect(image).to_have_accessible_description(" ".join(shown.split()))
     # The modebar's buttons stay reachable inside the figure (not hidden inside an image).
     expect(figure.get_by_role("button", name="Download plot as a PNG")).to_have_count(1)
