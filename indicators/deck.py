@@ -3,11 +3,12 @@
 A pasted PNG cannot be restyled, its numbers cannot be checked and a screen reader gets nothing from
 it. Here each chart is a PowerPoint chart whose data is embedded (Edit Data works in PowerPoint and
 LibreOffice): the official series as lines, each claimant's figures as markers of their own shape and
-colour, labelled as the text writes them. The slide carries the title and the source footnote; the
-speaker notes carry the chart in words, the verdict sentences, each figure's quote and the range it
-allows, and the full citations; the last slide lists every source. What a native chart does not draw
-(the dashboard's arrows for stated changes) is said in the notes; a chart with no native equivalent
-(the timeline) is its static image with the description as its alt text.
+colour, labelled as the text writes them, the range each allows as the chart's own error bars. The slide
+carries the title and the source footnote; the speaker notes carry the findings, each figure's range and
+quote, the chart in words and the full citations; the last slide lists every source. The dashboard's arrow
+for a stated change is a label on the official line at its year; what is still not drawn (the ▲/▼ of
+open-ended figures) is said in the notes; a chart with no native equivalent (the timeline) is its static
+image with the description as its alt text.
 """
 
 from __future__ import annotations
