@@ -39,6 +39,7 @@ class SeriesSpan:
     peak_period: str
     count: int
     peak_word: str = "highest"  # 'best' for a rank (the smallest number)
+    peak_times: int = 1  # how many periods share the peak (Russia's 1st partner in twelve years)
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,12 @@ def _spans(series: pd.DataFrame, unit: Unit, several: bool) -> list[SeriesSpan]:
     for (who_, entity), group in series.groupby(["who", "entity"], sort=True):
         ordered = group.sort_values("period", kind="stable")
         peak = ordered.loc[ordered["y"].idxmin() if unit is Unit.rank else ordered["y"].idxmax()]
+        times = int((ordered["y"] == peak["y"]).sum())
         spans.append(SeriesSpan(
             who=f"{who_} for {entity}" if several else str(who_), first=str(ordered["period"].iat[0]),
             last=str(ordered["period"].iat[-1]), first_label=said(ordered.iloc[0]), last_label=said(ordered.iloc[-1]),
             peak_label=said(peak), peak_period=str(peak["period"]), count=len(ordered),
-            peak_word="best" if unit is Unit.rank else "highest"))
+            peak_word="best" if unit is Unit.rank else "highest", peak_times=times))
     return spans
 
 
@@ -208,9 +210,11 @@ def description(facts: ChartFacts) -> str:
     """The facts as a paragraph of plain sentences (no markup: escape for the medium where it is used)."""
     parts = [f"What is measured: {facts.measured}."]  # the title is the chart's name: said before this
     for s in facts.series:
-        span = (f"from {period_words(s.first)} to {period_words(s.last)} ({s.count} values): {s.first_label} "
+        span = (f"from {_date_words(s.first)} to {_date_words(s.last)} ({s.count} values): {s.first_label} "
                 f"{_when(s.first)}, {s.last_label} {_when(s.last)}")
-        peak = f", {s.peak_word} {s.peak_label} {_when(s.peak_period)}" if s.count > 2 else ""
+        when = (_when(s.peak_period) if s.peak_times == 1 else
+                f"in {s.peak_times} {'years' if len(s.peak_period) == 4 else 'periods'}, first {_when(s.peak_period)}")
+        peak = f", {s.peak_word} {s.peak_label} {when}" if s.count > 2 else ""
         parts.append(f"{s.who} run {span}{peak}." if s.count > 1 else f"{s.who}: {s.first_label} {_when(s.first)}.")
     for v in facts.ranking:
         place = f"; {v.entity} is {v.entity_place}" if v.entity_place else ""
@@ -219,7 +223,7 @@ def description(facts: ChartFacts) -> str:
         said = []
         for c in facts.claims:
             what = ("the target " if c.target else "") + c.label + (f" for {c.entity}" if c.entity else "") + \
-                f", {period_words(c.period)}"
+                f", {_date_words(c.period)}"
             said.append(f"{c.who}: {what}" + (f", which {_verdict_clause(c.verdict)}" if c.verdict else
                                                " (no statistics here test it)"))
         noun = "claim" if len(facts.claims) == 1 else f"{len(facts.claims)} claims"
@@ -247,9 +251,22 @@ def _distance(gap: float, measure: Measure, unit: Unit | None) -> str:
     return stat_amount(gap, unit)
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def _date_words(period: str) -> str:
+    """'2015', '2011–2015', '26 January 2015' (an estimate's date), 'July 2016'."""
+    if len(period) == 10 and period[4] == "-" and period[7] == "-":
+        return f"{int(period[8:])} {MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+    if len(period) == 7 and period[4] == "-":
+        return f"{MONTHS[int(period[5:7]) - 1]} {period[:4]}"
+    return period_words(period)
+
+
 def _when(period: str) -> str:
-    """'in 2015', 'in 2011–2015', 'on 2015-01-26' (an estimate's date)."""
-    return f"on {period}" if len(period) == 10 else f"in {period_words(period)}"
+    """'in 2015', 'in 2011–2015', 'on 26 January 2015', 'in July 2016'."""
+    return ("on " if len(period) == 10 and period[4] == "-" else "in ") + _date_words(period)
 
 
 def _verdict_clause(brief: str) -> str:

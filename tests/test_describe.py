@@ -57,8 +57,9 @@ def test_a_ranking_is_said_by_its_first_places_and_the_claims_entity(checked):
 
 def test_estimates_are_said_as_estimates_with_their_dates_and_unjudged_claims_as_such(checked):
     text = chart_description(*checked, "isis-recruits")
-    assert "ICSR’s estimates (not statistics) for Kazakhstan run from 2013-12-17 to 2015-01-26 (2 values)" in text
-    assert "14–150 on 2013-12-17" in text
+    assert ("ICSR’s estimates (not statistics) for Kazakhstan run from 17 December 2013 to 26 January 2015 "
+            "(2 values)") in text
+    assert "14–150 on 17 December 2013" in text
     assert "Tajik government: 400 for Tajikistan, 2015 (no statistics here test it)" in text
 
 
@@ -73,6 +74,13 @@ def test_every_chart_has_a_description_naming_its_title_and_every_claim(checked)
         joined = sum(1 for o in claims if (j := result.judgement(o.obs_id)) is not None and j.joint)
         assert len(facts.claims) == len(claims) - joined + len(joint)  # a joint claim is said once
         assert "\n" not in text and "<" not in text
+
+
+def test_dates_are_said_in_words_and_a_best_rank_held_for_years_says_so(checked):
+    exercise = chart_description(*checked, "exercise-troops")
+    assert "Zhang Lue and Luo Hu: 80 for Cooperation 2016, July 2016" in exercise
+    rank = chart_description(*checked, "russia-trade-partner-rank")
+    assert "run from 1992 to 2020 (29 values): 3rd in 1992, 1st in 2020, best 1st in 12 years, first in 2009." in rank
 
 
 def test_a_chart_without_statistics_says_so(tmp_path):
