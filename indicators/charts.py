@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import html
 import math
-import re
 import textwrap
 from collections import defaultdict
 from collections.abc import Iterable
@@ -27,6 +26,7 @@ from .intervals import format_interval
 from .schema import Category, Indicator, Measure, Observation, Severity, Source, Unit, number_text
 from .imports.common import region_of_subregion
 from .series_index import periods_for, series_index
+from .text import plain  # noqa: F401  (views._plotly names a figure by its title through it)
 from .series_index import year_window as year_window_period
 from .wording import citation, reference_label, short_name, unit_label, who, written
 
@@ -59,11 +59,6 @@ def esc(text: object) -> str:
     text between them, but not &quot;: so quotes stay as they are and only &, <, > are escaped.
     """
     return html.escape("" if text is None else str(text), quote=False)
-
-
-def plain(label: str | None) -> str:
-    """A plotly label as a reader sees it, on one line: its tags (<b>, <br>) dropped, `esc` undone."""
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", label or "")).split())
 
 
 @dataclass(frozen=True)
@@ -275,6 +270,7 @@ def claims_figure(dataset: Dataset, result: CheckResult, chart_id: str) -> go.Fi
         points = points[~points.index.isin(changes.index)]
     for i, (who_, group) in enumerate(references.groupby("who", sort=True)):
         _add_reference(fig, group, esc(who_), REFERENCE_COLOURS[i % len(REFERENCE_COLOURS)],
+                       REFERENCE_SYMBOLS[i % len(REFERENCE_SYMBOLS)],
                        REFERENCE_DASHES[i % len(REFERENCE_DASHES)])
     stated = points[~points["kind"].isin(["implied", "reference", "estimate"])]
     for i, (who_, group) in enumerate(stated.groupby("who", sort=True)):
@@ -364,7 +360,7 @@ REFERENCE_DASHES = ["solid", "dash", "dot"]
 REFERENCE_SYMBOLS = ["circle", "square", "diamond"]  # official values drawn as points: told apart by shape too
 
 
-def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, dash: str) -> None:
+def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, symbol: str, dash: str) -> None:
     """One reporter's official series: a line named in the legend (greyscale-safe dashes), under the claims."""
     ordered = group.sort_values("x", kind="stable")
     over_time = len(ordered) > 1 and ordered["x"].astype(str).str.fullmatch(r"\d{4}").all()
@@ -374,9 +370,7 @@ def _add_reference(fig: go.Figure, group: pd.DataFrame, name: str, colour: str, 
         # not dodged with the claims: the lines run through the years' centres, the claims share the cell
         alignmentgroup="official series", offsetgroup="official series",
         line=dict(color=colour, width=2, dash=dash),
-        marker=dict(size=5 if over_time else 10, color=colour,
-                    symbol=REFERENCE_SYMBOLS[REFERENCE_COLOURS.index(colour) % len(REFERENCE_SYMBOLS)]
-                    if colour in REFERENCE_COLOURS else "circle"),
+        marker=dict(size=5 if over_time else 10, color=colour, symbol=symbol),
         hovertext=[_hover(r) for r in ordered.itertuples()], hoverinfo="text",
         cliponaxis=True,  # a chart opened on the claims' years (year_window) hides the years outside it
     ))

@@ -262,12 +262,12 @@ def _claims_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, r
     points = points_for(dataset, result, spec)
     shown, window_note, marks = slide_points(points)
     categories, series = claims_series(shown, indicator.unit)
+    description = chart_description(dataset, result, spec.id, points)
     line = next((s for s in series if s.role == "reference"), None)
     for year, text in marks:  # a stated change, labelled on the first official series at its year
         if line is not None and year in categories and line.values[categories.index(year)] is not None:
             k = categories.index(year)
             line.labels[k] = "; ".join(filter(None, [line.labels[k], text]))
-    description = chart_description(dataset, result, spec.id)
     slide = _slide(prs, spec.title)
     sources = point_source_ids(points)
     footnote, chart_height = _footnote(slide, footnote_lines(dataset, sources) + [
@@ -472,7 +472,7 @@ def _labels(plotted, s: DeckSeries, positions: dict[int, XL_LABEL_POSITION]) -> 
 
 def _ranking_slide(prs, dataset: Dataset, result: CheckResult, spec: ChartSpec, revision: str) -> set[str]:
     points = points_for(dataset, result, spec)
-    description = chart_description(dataset, result, spec.id)
+    description = chart_description(dataset, result, spec.id, points)
     slide = _slide(prs, spec.title)
     sources = point_source_ids(points)
     claims = "; ".join(sorted(set(points["claim"]))) if not points.empty else ""

@@ -90,10 +90,12 @@ class ChartFacts:
 
 # --------------------------------------------------------------------------- facts
 
-def chart_facts(dataset: Dataset, result: CheckResult, chart_id: str) -> ChartFacts:
+def chart_facts(dataset: Dataset, result: CheckResult, chart_id: str,
+                points: pd.DataFrame | None = None) -> ChartFacts:
+    """`points`: the chart's table when the caller has it already (`charts.points_for`), not built again."""
     spec = find_spec(dataset, chart_id)
     indicator = dataset.indicators_by_id[spec.indicator_id]
-    points = points_for(dataset, result, spec)
+    points = points_for(dataset, result, spec) if points is None else points
     judged = _judgements(dataset, result, spec.indicator_id)
     measured = f"{indicator.name}, " + MEASURED_AS.get(indicator.unit, f"in {unit_label(indicator.unit)}")
     claims = tuple(_claim_lines(dataset, result, spec.indicator_id))
@@ -281,9 +283,10 @@ def _verdict_clause(brief: str) -> str:
     return brief
 
 
-def chart_description(dataset: Dataset, result: CheckResult, chart_id: str) -> str:
+def chart_description(dataset: Dataset, result: CheckResult, chart_id: str,
+                      points: pd.DataFrame | None = None) -> str:
     """A chart in words: its accessible description on the page, its alt text on a slide and in an image."""
-    return description(chart_facts(dataset, result, chart_id))
+    return description(chart_facts(dataset, result, chart_id, points))
 
 
 def timeline_description(dataset: Dataset, since: int | None = None) -> str:

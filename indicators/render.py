@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import html
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ from xml.sax.saxutils import escape as xml_escape
 import plotly.graph_objects as go
 
 from .settings import forced_browser
-from .text import inert
+from .text import inert, plain
 
 # --------------------------------------------------------------------------- images
 
@@ -229,8 +228,7 @@ def figure_bytes(fig: go.Figure | dict, fmt: str, width: int = 1600, height: int
 
 def _plain_title(fig_dict: dict) -> str:
     title = fig_dict.get("layout", {}).get("title", {})
-    text = title.get("text", "") if isinstance(title, dict) else str(title or "")
-    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text or "")).split())
+    return plain(title.get("text", "") if isinstance(title, dict) else str(title or ""))
 
 
 def svg_with_text(svg: bytes, title: str, description: str) -> bytes:

@@ -10,6 +10,7 @@ expander labels), `md` escapes it and breaks the autolink patterns with an invis
 
 from __future__ import annotations
 
+import html
 import re
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=@&])")
@@ -27,6 +28,11 @@ def md(text: object) -> str:
     text = _LINK_TRIGGER.sub(lambda m: m.group() + WORD_JOINER if m.group() != "@" else
                              WORD_JOINER + "@" + WORD_JOINER, text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def plain(label: str | None) -> str:
+    """A plotly label as a reader sees it, on one line: its tags (<b>, <br>) dropped, `charts.esc` undone."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", label or "")).split())
 
 
 def inert(text: object) -> str:

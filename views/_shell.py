@@ -162,9 +162,9 @@ def _chart_in_url(key: str) -> None:
 def _chart(url: str, revision_id: int, chart_id: str):
     """A chart's figure, points and description, built once per revision: plotly's validation is the slow part."""
     state, _ = _load(url, revision_id)
-    return (build_figure(state.dataset, state.result, chart_id),
-            points_for(state.dataset, state.result, find_spec(state.dataset, chart_id)),
-            chart_description(state.dataset, state.result, chart_id))
+    points = points_for(state.dataset, state.result, find_spec(state.dataset, chart_id))
+    return (build_figure(state.dataset, state.result, chart_id), points,
+            chart_description(state.dataset, state.result, chart_id, points))
 
 
 def render_chart(state: AppState, spec: ChartSpec) -> None:
@@ -178,11 +178,10 @@ def render_chart(state: AppState, spec: ChartSpec) -> None:
         chart, rows, sources = st.tabs(["Chart", "Table", "Sources"], key=f"tabs-{spec.id}", on_change="rerun")
         if chart.open:
             with chart:
-                findings = chart_findings(state.dataset, state.result, spec.indicator_id)
                 # The chart in words (indicators/describe.py), for screen readers (aria-describedby) and under
                 # the chart for everyone; the same words are the alt text of its slide and exported images.
                 draw_figure(fig, key=f"plot-{spec.id}", config=PLOTLY_CONFIG, description=description)
-                for flag in findings:
+                for flag in chart_findings(state.dataset, state.result, spec.indicator_id):
                     # Small text, not st.caption: a caption is drawn at 60% opacity, and its badge with it
                     # (green on pale green at 3:1, below WCAG's 4.5:1).
                     st.markdown(f"{VERDICT_BADGES[flag.verdict or 'explained']} :small[{md(flag.sentence)}]")

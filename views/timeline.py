@@ -14,8 +14,6 @@ st.title("Timeline")
 since = st.slider("From year", 1890, 2016, 1996, help="Events before this year are hidden from the chart and the table")
 # Lazy tabs: only the open one is sent, so a page load draws the chart and not the table grid too.
 chart, events_tab = st.tabs(["Chart", "Events table"], key="timeline-tabs", on_change="rerun")
-events = events_table(state.dataset)
-events = events[events["date"].str[:4].astype(int) >= since]
 if chart.open:
     with chart:
         description = (timeline_description(state.dataset, since) + " The Events table tab lists each with its "
@@ -30,4 +28,6 @@ st.download_button(
 )
 if events_tab.open:
     with events_tab:
+        events = events_table(state.dataset)
+        events = events[events["date"].str[:4].astype(int) >= since]
         show_table(events[["date", "end_date", "title", "category", "who", "quote", "note"]], hide_index=True)
